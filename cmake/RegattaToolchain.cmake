@@ -1,0 +1,19 @@
+# Compiler launcher, warning flags and sanitizer switch for project code.
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_C_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+# Warnings apply to our own targets only (generated Cap'n Proto code and
+# third-party headers are included as SYSTEM), so -Werror stays meaningful.
+add_library(regatta_warnings INTERFACE)
+target_compile_options(regatta_warnings INTERFACE -Wall -Wextra -Werror)
+
+option(REGATTA_SANITIZE "Build with AddressSanitizer and UBSan" OFF)
+if(REGATTA_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

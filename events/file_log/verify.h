@@ -1,0 +1,31 @@
+// `regatta log verify`: check every record and every envelope of a file log
+// without changing it, and name the first bad offset.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "events/event.h"
+#include "events/status.h"
+
+namespace regatta {
+
+struct VerifyReport {
+  std::uint64_t segments = 0;
+  std::uint64_t records = 0;
+  std::uint64_t events = 0;
+  Revision end_revision = 0;
+  std::uint64_t torn_tail_bytes = 0;  // an unfinished last record; not an error
+  std::map<std::string, std::uint64_t> events_by_type;
+  // Empty when the log is sound; otherwise the first problem found:
+  // "<segment path>: offset 4096 (revision 17): checksum mismatch".
+  std::string first_problem;
+  bool ok() const { return first_problem.empty(); }
+};
+
+// Fails only when the log cannot be read at all (missing directory, I/O).
+// Damage is reported in the VerifyReport.
+Result<VerifyReport> VerifyFileLog(const std::string& dir);
+
+}  // namespace regatta

@@ -1,0 +1,24 @@
+// JSON renderings of envelopes, through Cap'n Proto's JSON codec, for tools
+// and for integrations that do not speak Cap'n Proto. Field names are the
+// schema's; 64-bit integers are JSON strings (Cap'n Proto's convention, so no
+// precision is lost in JavaScript clients).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "events/event.h"
+#include "events/status.h"
+
+namespace regatta {
+
+// One line of JSON, with `revision` set to the event's log revision.
+std::string EnvelopeToJson(const Event& event);
+
+// Parses one envelope from JSON. Fields the JSON sets win over the stamp; the
+// revision is always cleared (the log assigns it). InvalidArgument when the
+// JSON is malformed, names no event, or the event has no aggregate id.
+Result<EncodedEvent> EnvelopeFromJson(std::string_view json,
+                                      const EnvelopeStamp& stamp);
+
+}  // namespace regatta

@@ -1,0 +1,42 @@
+// The EventLog contract suite. Every backend instantiates it with a factory
+// that opens handles on one fresh log per test:
+//
+//   INSTANTIATE_TEST_SUITE_P(File, LogContract, ::testing::Values(FileBackend()), BackendName);
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "events/event_log.h"
+
+namespace regatta::testing {
+
+// Opens handles on the same log; one instance per test.
+class LogUnderTest {
+ public:
+  virtual ~LogUnderTest() = default;
+  virtual Result<std::unique_ptr<EventLog>> Open(LogMode mode) = 0;
+};
+
+struct LogBackend {
+  std::string name;
+  std::function<std::unique_ptr<LogUnderTest>()> make;
+};
+
+inline std::string BackendName(const ::testing::TestParamInfo<LogBackend>& info) {
+  return info.param.name;
+}
+
+class LogContract : public ::testing::TestWithParam<LogBackend> {
+ protected:
+  void SetUp() override { log_ = GetParam().make(); }
+  std::unique_ptr<EventLog> OpenWriter();
+  std::unique_ptr<EventLog> OpenReader();
+
+  std::unique_ptr<LogUnderTest> log_;
+};
+
+}  // namespace regatta::testing
