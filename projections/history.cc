@@ -1,0 +1,221 @@
+#include "projections/history.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+namespace regatta::projections {
+
+using Which = schema::Envelope::Event::Which;
+
+const char* ChangeKindName(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::kDefined: return "defined";
+    case ChangeKind::kScaled: return "scaled";
+    case ChangeKind::kDeleted: return "deleted";
+  }
+  return "?";
+}
+
+const char* DeploymentOutcomeName(DeploymentOutcome outcome) {
+  switch (outcome) {
+    case DeploymentOutcome::kRunning: return "running";
+    case DeploymentOutcome::kSucceeded: return "succeeded";
+    case DeploymentOutcome::kFailed: return "failed";
+    case DeploymentOutcome::kCanceled: return "canceled";
+    case DeploymentOutcome::kReverted: return "reverted";
+  }
+  return "?";
+}
+
+namespace {
+
+Audit AuditOf(const Event& event) {
+  auto env = event.envelope;
+  return Audit{event.revision, env.getTimeNanos(), Copy(env.getPrincipal()),
+               Copy(env.getReason()), Copy(env.getCorrelationId())};
+}
+
+std::string FlatCopy(schema::AppSpec::Reader spec) {
+  capnp::MallocMessageBuilder message;
+  message.setRoot(spec);
+  auto bytes = capnp::messageToFlatArray(message).asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+}  // namespace
+
+void HistoryProjection::Apply(const Event& event) {
+  const auto e = event.envelope.getEvent();
+  switch (e.which()) {
+    case Which::APP_DEFINED: {
+      auto defined = e.getAppDefined();
+      auto spec = defined.getSpec();
+      AppHistory& app = apps_[std::string(View(spec.getId()))];
+      app.deleted = false;
+      app.changes.push_back(AppChange{ChangeKind::kDefined, Copy(defined.getVersion()),
+                                      spec.getInstances(), FlatCopy(spec), AuditOf(event)});
+      break;
+    }
+    case Which::APP_SCALED: {
+      auto scaled = e.getAppScaled();
+      AppHistory& app = apps_[std::string(View(scaled.getAppId()))];
+      app.changes.push_back(AppChange{ChangeKind::kScaled, "", scaled.getInstances(), "",
+                                      AuditOf(event)});
+      break;
+    }
+    case Which::APP_DELETED: {
+      AppHistory& app = apps_[std::string(View(e.getAppDeleted().getAppId()))];
+      app.deleted = true;
+      app.changes.push_back(AppChange{ChangeKind::kDeleted, "", 0, "", AuditOf(event)});
+      break;
+    }
+    case Which::DEPLOYMENT_STARTED: {
+      auto s = e.getDeploymentStarted();
+      DeploymentRecord& d = deployments_[std::string(View(s.getDeploymentId()))];
+      d = DeploymentRecord{};
+      for (auto app : s.getAffectedApps()) d.apps.emplace_back(View(app));
+      d.from_version = View(s.getFromVersion());
+      d.to_version = View(s.getToVersion());
+      d.total_steps = s.getSteps().size();
+      d.deadline_nanos = s.getDeadlineNanos();
+      d.started = AuditOf(event);
+      break;
+    }
+    case Which::DEPLOYMENT_STEP_COMPLETED: {
+      auto s = e.getDeploymentStepCompleted();
+      if (auto it = deployments_.find(View(s.getDeploymentId())); it != deployments_.end()) {
+        it->second.steps_completed.push_back({s.getStepIndex(), AuditOf(event)});
+      }
+      break;
+    }
+    case Which::DEPLOYMENT_SUCCEEDED:
+      End(View(e.getDeploymentSucceeded().getDeploymentId()), DeploymentOutcome::kSucceeded, "",
+          AuditOf(event));
+      break;
+    case Which::DEPLOYMENT_FAILED: {
+      auto f = e.getDeploymentFailed();
+      End(View(f.getDeploymentId()), DeploymentOutcome::kFailed, View(f.getMessage()), AuditOf(event));
+      break;
+    }
+    case Which::DEPLOYMENT_CANCELED: {
+      auto c = e.getDeploymentCanceled();
+      End(View(c.getDeploymentId()), DeploymentOutcome::kCanceled, View(c.getMessage()), AuditOf(event));
+      break;
+    }
+    case Which::DEPLOYMENT_REVERTED: {
+      auto r = e.getDeploymentReverted();
+      End(View(r.getDeploymentId()), DeploymentOutcome::kReverted, View(r.getMessage()), AuditOf(event));
+      if (auto it = deployments_.find(View(r.getDeploymentId())); it != deployments_.end()) {
+        it->second.reverted_to = View(r.getToVersion());
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void HistoryProjection::End(std::string_view id, DeploymentOutcome outcome,
+                            std::string_view message, const Audit& audit) {
+  auto it = deployments_.find(id);
+  if (it == deployments_.end()) return;
+  it->second.outcome = outcome;
+  it->second.message = message;
+  it->second.ended = audit;
+}
+
+// ------------------------------------------------------------ serialization
+
+namespace {
+
+void WriteAudit(StateWriter& w, const Audit& a) {
+  w.U64(a.revision);
+  w.I64(a.time_nanos);
+  w.Str(a.principal);
+  w.Str(a.reason);
+  w.Str(a.correlation_id);
+}
+
+Audit ReadAudit(StateReader& r) {
+  Audit a;
+  a.revision = r.U64();
+  a.time_nanos = r.I64();
+  a.principal = r.Str();
+  a.reason = r.Str();
+  a.correlation_id = r.Str();
+  return a;
+}
+
+}  // namespace
+
+void HistoryProjection::Serialize(StateWriter& w) const {
+  w.U64(apps_.size());
+  for (const auto* item : Sorted(apps_)) {
+    w.Str(item->first);
+    w.Bool(item->second.deleted);
+    w.List(item->second.changes, [](StateWriter& w, const AppChange& c) {
+      w.U8(static_cast<std::uint8_t>(c.kind));
+      w.Str(c.version);
+      w.U64(c.instances);
+      w.Str(c.spec);
+      WriteAudit(w, c.audit);
+    });
+  }
+  w.U64(deployments_.size());
+  for (const auto* item : Sorted(deployments_)) {
+    const DeploymentRecord& d = item->second;
+    w.Str(item->first);
+    w.List(d.apps, [](StateWriter& w, const std::string& a) { w.Str(a); });
+    w.Str(d.from_version);
+    w.Str(d.to_version);
+    w.U64(d.total_steps);
+    w.I64(d.deadline_nanos);
+    WriteAudit(w, d.started);
+    w.List(d.steps_completed, [](StateWriter& w, const DeploymentStepRecord& s) {
+      w.U64(s.index);
+      WriteAudit(w, s.audit);
+    });
+    w.U8(static_cast<std::uint8_t>(d.outcome));
+    w.Str(d.message);
+    w.Str(d.reverted_to);
+    WriteAudit(w, d.ended);
+  }
+}
+
+bool HistoryProjection::Deserialize(StateReader& r) {
+  for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
+    AppHistory& app = apps_[r.Str()];
+    app.deleted = r.Bool();
+    for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
+      AppChange c;
+      c.kind = static_cast<ChangeKind>(r.U8());
+      c.version = r.Str();
+      c.instances = static_cast<std::uint32_t>(r.U64());
+      c.spec = r.Str();
+      c.audit = ReadAudit(r);
+      app.changes.push_back(std::move(c));
+    }
+  }
+  for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
+    DeploymentRecord& d = deployments_[r.Str()];
+    for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) d.apps.push_back(r.Str());
+    d.from_version = r.Str();
+    d.to_version = r.Str();
+    d.total_steps = static_cast<std::uint32_t>(r.U64());
+    d.deadline_nanos = r.I64();
+    d.started = ReadAudit(r);
+    for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
+      DeploymentStepRecord s;
+      s.index = static_cast<std::uint32_t>(r.U64());
+      s.audit = ReadAudit(r);
+      d.steps_completed.push_back(std::move(s));
+    }
+    d.outcome = static_cast<DeploymentOutcome>(r.U8());
+    d.message = r.Str();
+    d.reverted_to = r.Str();
+    d.ended = ReadAudit(r);
+  }
+  return !r.failed();
+}
+
+}  // namespace regatta::projections

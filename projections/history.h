@@ -1,0 +1,82 @@
+// The deployment history projection: for each app, every version it ever
+// had (full spec, who, when, why, at which revision), and every deployment
+// with its steps and outcome. Unbounded by design: rollback to any revision
+// ever needs every spec ever.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "events/event.h"
+#include "projections/state_codec.h"
+#include "projections/string_map.h"
+
+namespace regatta::projections {
+
+struct Audit {
+  Revision revision = 0;
+  std::int64_t time_nanos = 0;
+  std::string principal;
+  std::string reason;
+  std::string correlation_id;
+  bool operator==(const Audit&) const = default;
+};
+
+enum class ChangeKind : std::uint8_t { kDefined, kScaled, kDeleted };
+const char* ChangeKindName(ChangeKind kind);
+
+struct AppChange {
+  ChangeKind kind = ChangeKind::kDefined;
+  std::string version;     // for kDefined
+  std::uint32_t instances = 0;
+  std::string spec;        // kDefined: a flat Cap'n Proto AppSpec message
+  Audit audit;
+};
+
+struct AppHistory {
+  std::vector<AppChange> changes;  // in log order
+  bool deleted = false;
+};
+
+enum class DeploymentOutcome : std::uint8_t { kRunning, kSucceeded, kFailed, kCanceled, kReverted };
+const char* DeploymentOutcomeName(DeploymentOutcome outcome);
+
+struct DeploymentStepRecord {
+  std::uint32_t index = 0;
+  Audit audit;
+};
+
+struct DeploymentRecord {
+  std::vector<std::string> apps;
+  std::string from_version;
+  std::string to_version;
+  std::uint32_t total_steps = 0;
+  std::int64_t deadline_nanos = 0;
+  Audit started;
+  std::vector<DeploymentStepRecord> steps_completed;
+  DeploymentOutcome outcome = DeploymentOutcome::kRunning;
+  std::string message;
+  std::string reverted_to;
+  Audit ended;
+};
+
+class HistoryProjection {
+ public:
+  void Apply(const Event& event);
+
+  const StringMap<AppHistory>& apps() const { return apps_; }
+  const StringMap<DeploymentRecord>& deployments() const { return deployments_; }
+
+  void Serialize(StateWriter& out) const;
+  bool Deserialize(StateReader& in);
+
+ private:
+  void End(std::string_view id, DeploymentOutcome outcome, std::string_view message,
+           const Audit& audit);
+
+  StringMap<AppHistory> apps_;
+  StringMap<DeploymentRecord> deployments_;
+};
+
+}  // namespace regatta::projections

@@ -1,0 +1,61 @@
+// The three projections the design card names, folded together, and the
+// bookkeeping that makes them replayable: the next revision to apply, the
+// time of the last event, and a count of event types this build does not
+// know (events.capnp, rule 2).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "events/event.h"
+#include "events/status.h"
+#include "projections/discovery.h"
+#include "projections/history.h"
+#include "projections/scheduling.h"
+
+namespace regatta::projections {
+
+struct ProjectionOptions {
+  std::string dns_domain = "regatta";
+};
+
+class ProjectionSet {
+ public:
+  explicit ProjectionSet(const ProjectionOptions& options = {})
+      : discovery_(options.dns_domain) {}
+
+  // Folds one event. REQUIRES: event.revision >= next_revision(); an event
+  // below it was already applied and is ignored, which makes re-delivery
+  // after a reconnect harmless.
+  void Apply(const Event& event);
+
+  Revision next_revision() const { return next_revision_; }
+  std::int64_t last_time_nanos() const { return last_time_nanos_; }
+  std::uint64_t events_applied() const { return events_applied_; }
+  std::uint64_t unknown_events() const { return unknown_events_; }
+
+  const SchedulingProjection& scheduling() const { return scheduling_; }
+  const DiscoveryProjection& discovery() const { return discovery_; }
+  const HistoryProjection& history() const { return history_; }
+
+  // Canonical bytes: equal states give equal bytes, whatever order the
+  // hash tables grew in. A snapshot is these bytes.
+  std::string Serialize() const;
+  static Result<ProjectionSet> Deserialize(std::string_view bytes,
+                                           const ProjectionOptions& options = {});
+  // A fingerprint of Serialize(): replay, snapshot + tail and incremental
+  // apply must agree on it.
+  std::uint64_t StateHash() const;
+
+ private:
+  Revision next_revision_ = 0;
+  std::int64_t last_time_nanos_ = 0;
+  std::uint64_t events_applied_ = 0;
+  std::uint64_t unknown_events_ = 0;
+  SchedulingProjection scheduling_;
+  DiscoveryProjection discovery_;
+  HistoryProjection history_;
+};
+
+}  // namespace regatta::projections

@@ -1,0 +1,317 @@
+#include "projections/scheduling.h"
+
+namespace regatta::projections {
+
+using Which = schema::Envelope::Event::Which;
+
+ResourceVector& ResourceVector::operator+=(const ResourceVector& o) {
+  cpus += o.cpus;
+  mem_mb += o.mem_mb;
+  disk_mb += o.disk_mb;
+  gpus += o.gpus;
+  return *this;
+}
+
+ResourceVector& ResourceVector::operator-=(const ResourceVector& o) {
+  cpus -= o.cpus;
+  mem_mb -= o.mem_mb;
+  disk_mb -= o.disk_mb;
+  gpus -= o.gpus;
+  return *this;
+}
+
+ResourceVector FromSchema(schema::Resources::Reader r) {
+  return {r.getCpus(), r.getMemMb(), r.getDiskMb(), r.getGpus()};
+}
+
+const char* AgentStatusName(AgentStatus s) {
+  switch (s) {
+    case AgentStatus::kActive: return "active";
+    case AgentStatus::kUnreachable: return "unreachable";
+    case AgentStatus::kGone: return "gone";
+  }
+  return "?";
+}
+
+bool IsTerminal(schema::TaskState state) {
+  using S = schema::TaskState;
+  switch (state) {
+    case S::FINISHED: case S::FAILED: case S::KILLED: case S::ERROR:
+    case S::DROPPED: case S::LOST: case S::GONE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* TaskStateName(schema::TaskState state) {
+  static constexpr const char* kNames[] = {
+      "TASK_STAGING", "TASK_STARTING", "TASK_RUNNING", "TASK_KILLING", "TASK_FINISHED",
+      "TASK_FAILED", "TASK_KILLED", "TASK_ERROR", "TASK_DROPPED", "TASK_LOST",
+      "TASK_UNREACHABLE", "TASK_GONE", "TASK_UNKNOWN"};
+  const auto i = static_cast<std::size_t>(state);
+  return i < std::size(kNames) ? kNames[i] : "TASK_UNKNOWN";
+}
+
+void SchedulingProjection::Apply(const Event& event) {
+  const auto e = event.envelope.getEvent();
+  const std::int64_t t = event.envelope.getTimeNanos();
+  switch (e.which()) {
+    case Which::AGENT_REGISTERED: {
+      auto a = e.getAgentRegistered();
+      UpsertAgent(View(a.getAgentId()), View(a.getHostname()), View(a.getAddress()),
+                  a.getResources(), a.getAttributes(), t);
+      break;
+    }
+    case Which::AGENT_REREGISTERED: {
+      auto a = e.getAgentReregistered();
+      UpsertAgent(View(a.getAgentId()), View(a.getHostname()), View(a.getAddress()),
+                  a.getResources(), a.getAttributes(), t);
+      break;
+    }
+    case Which::AGENT_RESOURCES_UPDATED: {
+      auto u = e.getAgentResourcesUpdated();
+      if (auto it = agents_.find(View(u.getAgentId())); it != agents_.end()) {
+        it->second.total = FromSchema(u.getResources());
+        it->second.updated_nanos = t;
+      }
+      break;
+    }
+    case Which::AGENT_UNREACHABLE:
+      if (auto it = agents_.find(View(e.getAgentUnreachable().getAgentId())); it != agents_.end()) {
+        it->second.status = AgentStatus::kUnreachable;
+        it->second.updated_nanos = t;
+      }
+      break;
+    case Which::AGENT_GONE:
+      if (auto it = agents_.find(View(e.getAgentGone().getAgentId())); it != agents_.end()) {
+        it->second.status = AgentStatus::kGone;
+        it->second.updated_nanos = t;
+      }
+      break;
+    case Which::FRAMEWORK_REGISTERED: {
+      auto f = e.getFrameworkRegistered();
+      frameworks_[std::string(View(f.getFrameworkId()))] =
+          FrameworkInfo{f.getName(), f.getRole(), true};
+      break;
+    }
+    case Which::FRAMEWORK_REMOVED:
+      if (auto it = frameworks_.find(View(e.getFrameworkRemoved().getFrameworkId()));
+          it != frameworks_.end()) {
+        it->second.active = false;
+      }
+      break;
+    case Which::TASK_LAUNCHED:
+      OnTaskLaunched(e.getTaskLaunched(), t);
+      break;
+    case Which::TASK_STATUS_CHANGED:
+      OnTaskStatus(e.getTaskStatusChanged(), t);
+      break;
+    case Which::TASK_HEALTH_CHANGED: {
+      auto h = e.getTaskHealthChanged();
+      if (auto it = tasks_.find(View(h.getTaskId())); it != tasks_.end()) {
+        it->second.healthy = h.getHealthy();
+        it->second.ready = h.getReady();
+        it->second.updated_nanos = t;
+      }
+      break;
+    }
+    default:
+      break;  // apps, deployments, services: other projections' business
+  }
+}
+
+void SchedulingProjection::UpsertAgent(std::string_view id, std::string_view hostname,
+                                       std::string_view address,
+                                       schema::Resources::Reader resources,
+                                       capnp::List<schema::KeyValue>::Reader attributes,
+                                       std::int64_t t) {
+  auto [it, inserted] = agents_.try_emplace(std::string(id));
+  AgentInfo& agent = it->second;
+  agent.hostname = hostname;
+  agent.address = address;
+  agent.status = AgentStatus::kActive;
+  agent.total = FromSchema(resources);
+  agent.port_ranges.clear();
+  for (auto range : resources.getPorts()) agent.port_ranges.emplace_back(range.getBegin(), range.getEnd());
+  agent.attributes.clear();
+  for (auto kv : attributes) agent.attributes.emplace_back(kv.getKey(), kv.getValue());
+  agent.updated_nanos = t;
+}
+
+void SchedulingProjection::Hold(const TaskInfo& task, int sign) {
+  ResourceVector delta = task.resources;
+  auto charge = [&](ResourceVector& r) { sign > 0 ? r += delta : r -= delta; };
+  if (auto it = agents_.find(task.agent_id); it != agents_.end()) {
+    charge(it->second.used);
+    it->second.task_count += sign;
+  }
+  Usage& framework = by_framework_[task.framework_id];
+  charge(framework.allocated);
+  framework.tasks += sign;
+  Usage& role = by_role_[task.role];
+  charge(role.allocated);
+  role.tasks += sign;
+}
+
+void SchedulingProjection::OnTaskLaunched(schema::TaskLaunched::Reader l, std::int64_t t) {
+  auto [it, inserted] = tasks_.try_emplace(std::string(View(l.getTaskId())));
+  // A relaunch under the same id (at-least-once delivery upstream) replaces
+  // the old placement; release what it held first.
+  if (!inserted) Hold(it->second, -1);
+  TaskInfo& task = it->second;
+  task = TaskInfo{};
+  task.app_id = View(l.getAppId());
+  task.app_version = View(l.getAppVersion());
+  task.framework_id = View(l.getFrameworkId());
+  task.agent_id = View(l.getAgentId());
+  task.hostname = View(l.getHostname());
+  task.role = View(l.getRole());
+  task.resources = FromSchema(l.getResources());
+  for (auto port : l.getHostPorts()) task.host_ports.push_back(port);
+  task.launched_nanos = task.updated_nanos = t;
+  Hold(task, +1);
+}
+
+void SchedulingProjection::OnTaskStatus(schema::TaskStatusChanged::Reader s, std::int64_t t) {
+  auto it = tasks_.find(View(s.getTaskId()));
+  if (it == tasks_.end()) return;  // a late duplicate for a task already gone
+  if (IsTerminal(s.getState())) {
+    Hold(it->second, -1);
+    tasks_.erase(it);
+    return;
+  }
+  it->second.state = s.getState();
+  it->second.message = View(s.getMessage());
+  it->second.updated_nanos = t;
+}
+
+// ------------------------------------------------------------ serialization
+
+namespace {
+
+void WriteResources(StateWriter& w, const ResourceVector& r) {
+  w.F64(r.cpus);
+  w.F64(r.mem_mb);
+  w.F64(r.disk_mb);
+  w.F64(r.gpus);
+}
+
+ResourceVector ReadResources(StateReader& r) {
+  ResourceVector v;
+  v.cpus = r.F64();
+  v.mem_mb = r.F64();
+  v.disk_mb = r.F64();
+  v.gpus = r.F64();
+  return v;
+}
+
+void WriteUsage(StateWriter& w, const StringMap<Usage>& usage) {
+  w.U64(usage.size());
+  for (const auto* item : Sorted(usage)) {
+    w.Str(item->first);
+    WriteResources(w, item->second.allocated);
+    w.U64(item->second.tasks);
+  }
+}
+
+void ReadUsage(StateReader& r, StringMap<Usage>& usage) {
+  for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
+    std::string key = r.Str();
+    Usage& u = usage[key];
+    u.allocated = ReadResources(r);
+    u.tasks = r.U64();
+  }
+}
+
+}  // namespace
+
+void SchedulingProjection::Serialize(StateWriter& w) const {
+  w.U64(agents_.size());
+  for (const auto* item : Sorted(agents_)) {
+    const AgentInfo& a = item->second;
+    w.Str(item->first);
+    w.Str(a.hostname);
+    w.Str(a.address);
+    w.U8(static_cast<std::uint8_t>(a.status));
+    WriteResources(w, a.total);
+    WriteResources(w, a.used);
+    w.List(a.port_ranges, [](StateWriter& w, const auto& p) { w.U64(p.first); w.U64(p.second); });
+    w.List(a.attributes, [](StateWriter& w, const auto& kv) { w.Str(kv.first); w.Str(kv.second); });
+    w.U64(a.task_count);
+    w.I64(a.updated_nanos);
+  }
+  w.U64(tasks_.size());
+  for (const auto* item : Sorted(tasks_)) {
+    const TaskInfo& t = item->second;
+    w.Str(item->first);
+    for (const std::string* s : {&t.app_id, &t.app_version, &t.framework_id, &t.agent_id,
+                                 &t.hostname, &t.role, &t.message}) {
+      w.Str(*s);
+    }
+    w.U8(static_cast<std::uint8_t>(t.state));
+    WriteResources(w, t.resources);
+    w.List(t.host_ports, [](StateWriter& w, std::uint32_t p) { w.U64(p); });
+    w.Bool(t.healthy);
+    w.Bool(t.ready);
+    w.I64(t.launched_nanos);
+    w.I64(t.updated_nanos);
+  }
+  w.U64(frameworks_.size());
+  for (const auto* item : Sorted(frameworks_)) {
+    w.Str(item->first);
+    w.Str(item->second.name);
+    w.Str(item->second.role);
+    w.Bool(item->second.active);
+  }
+  WriteUsage(w, by_framework_);
+  WriteUsage(w, by_role_);
+}
+
+bool SchedulingProjection::Deserialize(StateReader& r) {
+  for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
+    AgentInfo& a = agents_[r.Str()];
+    a.hostname = r.Str();
+    a.address = r.Str();
+    a.status = static_cast<AgentStatus>(r.U8());
+    a.total = ReadResources(r);
+    a.used = ReadResources(r);
+    for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
+      const auto begin = static_cast<std::uint32_t>(r.U64());
+      a.port_ranges.emplace_back(begin, static_cast<std::uint32_t>(r.U64()));
+    }
+    for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
+      std::string key = r.Str();
+      a.attributes.emplace_back(std::move(key), r.Str());
+    }
+    a.task_count = r.U64();
+    a.updated_nanos = r.I64();
+  }
+  for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
+    TaskInfo& t = tasks_[r.Str()];
+    for (std::string* s : {&t.app_id, &t.app_version, &t.framework_id, &t.agent_id,
+                           &t.hostname, &t.role, &t.message}) {
+      *s = r.Str();
+    }
+    t.state = static_cast<schema::TaskState>(r.U8());
+    t.resources = ReadResources(r);
+    for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
+      t.host_ports.push_back(static_cast<std::uint32_t>(r.U64()));
+    }
+    t.healthy = r.Bool();
+    t.ready = r.Bool();
+    t.launched_nanos = r.I64();
+    t.updated_nanos = r.I64();
+  }
+  for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
+    FrameworkInfo& f = frameworks_[r.Str()];
+    f.name = r.Str();
+    f.role = r.Str();
+    f.active = r.Bool();
+  }
+  ReadUsage(r, by_framework_);
+  ReadUsage(r, by_role_);
+  return !r.failed();
+}
+
+}  // namespace regatta::projections

@@ -1,0 +1,112 @@
+// The scheduling projection: what the allocator and the scheduler read.
+// Agents with their total and used resources and attributes; tasks with
+// their state and placement; resource usage per framework and per role.
+//
+// A pure fold: Apply reads only the event. It holds no business rules: it
+// records what the events say happened (decide() in the master made sure
+// they could).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "events/event.h"
+#include "projections/state_codec.h"
+#include "projections/string_map.h"
+
+namespace regatta::projections {
+
+struct ResourceVector {
+  double cpus = 0;
+  double mem_mb = 0;
+  double disk_mb = 0;
+  double gpus = 0;
+
+  ResourceVector& operator+=(const ResourceVector& o);
+  ResourceVector& operator-=(const ResourceVector& o);
+  bool operator==(const ResourceVector&) const = default;
+};
+
+ResourceVector FromSchema(schema::Resources::Reader r);
+
+enum class AgentStatus : std::uint8_t { kActive, kUnreachable, kGone };
+const char* AgentStatusName(AgentStatus s);
+
+struct AgentInfo {
+  std::string hostname;
+  std::string address;
+  AgentStatus status = AgentStatus::kActive;
+  ResourceVector total;
+  ResourceVector used;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> port_ranges;  // inclusive
+  std::vector<std::pair<std::string, std::string>> attributes;
+  std::uint64_t task_count = 0;
+  std::int64_t updated_nanos = 0;
+};
+
+struct TaskInfo {
+  std::string app_id;
+  std::string app_version;
+  std::string framework_id;
+  std::string agent_id;
+  std::string hostname;
+  std::string role;
+  schema::TaskState state = schema::TaskState::STAGING;
+  ResourceVector resources;
+  std::vector<std::uint32_t> host_ports;
+  bool healthy = false;
+  bool ready = false;
+  std::string message;
+  std::int64_t launched_nanos = 0;
+  std::int64_t updated_nanos = 0;
+};
+
+struct FrameworkInfo {
+  std::string name;
+  std::string role;
+  bool active = true;
+};
+
+struct Usage {
+  ResourceVector allocated;
+  std::uint64_t tasks = 0;
+  bool operator==(const Usage&) const = default;
+};
+
+// True for states a task never leaves (Mesos: FINISHED, FAILED, KILLED,
+// ERROR, DROPPED, LOST, GONE). UNREACHABLE is not terminal: the agent may
+// come back with the task still running.
+bool IsTerminal(schema::TaskState state);
+const char* TaskStateName(schema::TaskState state);
+
+class SchedulingProjection {
+ public:
+  void Apply(const Event& event);
+
+  const StringMap<AgentInfo>& agents() const { return agents_; }
+  const StringMap<TaskInfo>& tasks() const { return tasks_; }  // non-terminal tasks only
+  const StringMap<FrameworkInfo>& frameworks() const { return frameworks_; }
+  const StringMap<Usage>& usage_by_framework() const { return by_framework_; }
+  const StringMap<Usage>& usage_by_role() const { return by_role_; }
+
+  void Serialize(StateWriter& out) const;
+  bool Deserialize(StateReader& in);
+
+ private:
+  void UpsertAgent(std::string_view id, std::string_view hostname, std::string_view address,
+                   schema::Resources::Reader resources,
+                   capnp::List<schema::KeyValue>::Reader attributes, std::int64_t t);
+  void OnTaskLaunched(schema::TaskLaunched::Reader launched, std::int64_t t);
+  void OnTaskStatus(schema::TaskStatusChanged::Reader status, std::int64_t t);
+  void Hold(const TaskInfo& task, int sign);  // charge (+1) or release (-1)
+
+  StringMap<AgentInfo> agents_;
+  StringMap<TaskInfo> tasks_;
+  StringMap<FrameworkInfo> frameworks_;
+  StringMap<Usage> by_framework_;
+  StringMap<Usage> by_role_;
+};
+
+}  // namespace regatta::projections
