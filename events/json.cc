@@ -28,6 +28,8 @@ void ApplyStamp(schema::Envelope::Builder envelope, const EnvelopeStamp& stamp) 
   if (envelope.getCorrelationId().size() == 0) {
     envelope.setCorrelationId(stamp.correlation_id);
   }
+  if (envelope.getCausationId().size() == 0) envelope.setCausationId(stamp.causation_id);
+  if (envelope.getReason().size() == 0) envelope.setReason(stamp.reason);
   if (envelope.getSchemaVersion() == 0) envelope.setSchemaVersion(kSchemaVersion);
 }
 

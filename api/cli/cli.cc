@@ -1,0 +1,153 @@
+#include "api/cli/cli.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <random>
+
+namespace regatta::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kInvalidArgument: return 2;
+    case StatusCode::kNotFound: return 3;
+    case StatusCode::kCorruption: return 4;
+    case StatusCode::kConflict: return 5;
+    default: return 1;
+  }
+}
+
+int Fail(const Status& status) {
+  std::cerr << "regatta: " << status.message() << "\n";
+  return ExitCodeFor(status);
+}
+
+Result<Revision> ParseRevision(const std::string& flag, const std::string& text) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return Status::InvalidArgument(flag + ": '" + text + "' is not a revision (a whole number)");
+  }
+  return static_cast<Revision>(std::stoull(text));
+}
+
+namespace {
+
+bool ReadDigits(const std::string& s, std::size_t& pos, std::size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = s[pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  pos += n;
+  *out = v;
+  return true;
+}
+
+bool Expect(const std::string& s, std::size_t& pos, const char* choices) {
+  if (pos >= s.size() || std::string(choices).find(s[pos]) == std::string::npos) return false;
+  ++pos;
+  return true;
+}
+
+}  // namespace
+
+Result<std::int64_t> ParseRfc3339(const std::string& s) {
+  std::tm tm{};
+  std::size_t pos = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  const bool ok = ReadDigits(s, pos, 4, &year) && Expect(s, pos, "-") && ReadDigits(s, pos, 2, &month) &&
+                  Expect(s, pos, "-") && ReadDigits(s, pos, 2, &day) && Expect(s, pos, "Tt ") &&
+                  ReadDigits(s, pos, 2, &hour) && Expect(s, pos, ":") && ReadDigits(s, pos, 2, &minute) &&
+                  Expect(s, pos, ":") && ReadDigits(s, pos, 2, &second);
+  const Status bad = Status::InvalidArgument("'" + s + "' is not an RFC 3339 time (2026-11-25T19:00:00Z)");
+  if (!ok || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return bad;
+  }
+  std::int64_t fraction = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    std::int64_t scale = 100000000;
+    const std::size_t start = pos;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      fraction += (s[pos++] - '0') * scale;
+      scale /= 10;
+    }
+    if (pos == start) return bad;
+  }
+  std::int64_t offset_seconds = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    const int sign = s[pos++] == '+' ? 1 : -1;
+    int oh, om;
+    if (!ReadDigits(s, pos, 2, &oh) || !Expect(s, pos, ":") || !ReadDigits(s, pos, 2, &om)) return bad;
+    offset_seconds = sign * (oh * 3600 + om * 60);
+  } else {
+    return bad;
+  }
+  if (pos != s.size()) return bad;
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  const std::int64_t seconds = static_cast<std::int64_t>(::timegm(&tm)) - offset_seconds;
+  return seconds * 1'000'000'000 + fraction;
+}
+
+Result<PointInHistory> ParsePointInHistory(const std::string& flag, const std::string& text) {
+  PointInHistory point;
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    auto revision = ParseRevision(flag, text);
+    if (!revision.ok()) return revision.status();
+    point.revision = *revision;
+    return point;
+  }
+  auto time = ParseRfc3339(text);
+  if (!time.ok()) {
+    return Status::InvalidArgument(flag + ": '" + text +
+                                   "' is neither a revision nor an RFC 3339 time (2026-11-25T19:00:00Z)");
+  }
+  point.time_nanos = *time;
+  return point;
+}
+
+std::string FormatRfc3339(std::int64_t time_nanos) {
+  const std::time_t seconds = static_cast<std::time_t>(time_nanos / 1'000'000'000);
+  std::tm tm{};
+  ::gmtime_r(&seconds, &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<long long>((time_nanos % 1'000'000'000) / 1000));
+  return out;
+}
+
+std::int64_t WallClockNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string NewEventId() {
+  unsigned char b[16];
+  std::random_device entropy;  // /dev/urandom on Linux
+  for (auto& byte : b) byte = static_cast<unsigned char>(entropy());
+  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  char out[37];
+  std::snprintf(out, sizeof out,
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+}  // namespace regatta::cli

@@ -1,0 +1,43 @@
+// The `regatta` command line: shared plumbing for its subcommands.
+//
+// Exit codes (docs/operations.md): 0 success, 1 failure at run time,
+// 2 bad usage, 3 not found, 4 corruption, 5 conflict (another writer).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "events/event.h"
+#include "events/status.h"
+
+namespace regatta::cli {
+
+struct GlobalOptions {
+  std::string data_dir = "./regatta-data";
+  std::string log;  // empty: file:<data_dir>/log
+  std::string LogUri() const { return log.empty() ? "file:" + data_dir + "/log" : log; }
+  std::string SnapshotDir() const { return data_dir + "/snapshots"; }
+};
+
+int ExitCodeFor(const Status& status);
+// Prints "regatta: <message>" on one line to stderr; returns the exit code.
+int Fail(const Status& status);
+
+// Parses a revision ("42") or an RFC 3339 time ("2026-11-25T19:00:00Z",
+// fractions and offsets allowed) into one of the two.
+struct PointInHistory {
+  std::optional<Revision> revision;
+  std::optional<std::int64_t> time_nanos;
+};
+Result<PointInHistory> ParsePointInHistory(const std::string& flag, const std::string& text);
+Result<Revision> ParseRevision(const std::string& flag, const std::string& text);
+Result<std::int64_t> ParseRfc3339(const std::string& text);
+std::string FormatRfc3339(std::int64_t time_nanos);
+
+// The edge where time and randomness enter: only the CLI and the daemons
+// read the clock or the entropy pool; everything below takes them as input.
+std::int64_t WallClockNanos();
+std::string NewEventId();
+
+}  // namespace regatta::cli

@@ -1,0 +1,43 @@
+// The subcommands of `regatta`. Each returns the process exit code.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "api/cli/cli.h"
+
+namespace regatta::cli {
+
+struct AppendOptions {
+  std::string file;  // JSON Lines, "-" for stdin
+  std::string principal;
+  std::string reason;
+};
+int EventsAppend(const GlobalOptions& global, const AppendOptions& options);
+
+struct DumpOptions {
+  std::string from;  // revision; empty = the start
+  std::string to;    // revision, inclusive; empty = the end
+  bool json = false;
+};
+int EventsDump(const GlobalOptions& global, const DumpOptions& options);
+
+struct TailOptions {
+  std::string from;         // empty = the current end
+  bool json = false;
+  std::uint64_t limit = 0;  // stop after this many events; 0 = never
+  double idle_exit_seconds = 0;  // stop after this long without events; 0 = never
+};
+int EventsTail(const GlobalOptions& global, const TailOptions& options);
+
+struct ReplayOptions {
+  std::string at;  // revision or RFC 3339 time; empty = the end
+  std::string projection;
+  bool no_snapshots = false;
+};
+int Replay(const GlobalOptions& global, const ReplayOptions& options);
+
+int SnapshotCreate(const GlobalOptions& global);
+int LogVerify(const GlobalOptions& global);
+
+}  // namespace regatta::cli

@@ -1,0 +1,99 @@
+// regatta: one binary, many subcommands. This file only parses arguments;
+// each subcommand lives in its own file and returns the exit code.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "api/cli/commands.h"
+
+namespace regatta::cli {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// CLI11 prints multi-line errors; a user gets one line and an exit code.
+int UsageError(const CLI::ParseError& e) {
+  std::string message = e.what();
+  if (const auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
+  std::cerr << "regatta: " << message << " (see --help)\n";
+  return 2;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"Regatta: an event-sourced workload orchestrator", "regatta"};
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("--data-dir", global.data_dir, "Where Regatta keeps its data")
+      ->capture_default_str();
+  app.add_option("--log", global.log, "The event log: file:DIR (default <data-dir>/log)");
+  int exit_code = 0;
+
+  auto* events = app.add_subcommand("events", "Read and (for development) write the event log");
+  events->require_subcommand(1);
+
+  AppendOptions append;
+  auto* append_cmd = events->add_subcommand(
+      "append", "DEVELOPMENT TOOL: append JSON envelopes (one per line) as one atomic batch");
+  append_cmd->add_option("--json", append.file, "JSON Lines file, or - for stdin")->required();
+  append_cmd->add_option("--principal", append.principal, "Who is appending (default $USER)");
+  append_cmd->add_option("--reason", append.reason, "Why, recorded in every event");
+  append_cmd->callback([&] { exit_code = EventsAppend(global, append); });
+
+  DumpOptions dump;
+  auto* dump_cmd = events->add_subcommand("dump", "Print events in log order");
+  dump_cmd->add_option("--from", dump.from, "First revision");
+  dump_cmd->add_option("--to", dump.to, "Last revision (inclusive)");
+  dump_cmd->add_flag("--json", dump.json, "One JSON envelope per line");
+  dump_cmd->callback([&] { exit_code = EventsDump(global, dump); });
+
+  TailOptions tail;
+  auto* tail_cmd = events->add_subcommand("tail", "Print events as they are appended");
+  tail_cmd->add_option("--from", tail.from, "Start at this revision (default: the end)");
+  tail_cmd->add_flag("--json", tail.json, "One JSON envelope per line");
+  tail_cmd->add_option("--limit", tail.limit, "Exit after this many events");
+  tail_cmd->add_option("--idle-exit", tail.idle_exit_seconds, "Exit after this many idle seconds");
+  tail_cmd->callback([&] { exit_code = EventsTail(global, tail); });
+
+  ReplayOptions replay;
+  auto* replay_cmd = app.add_subcommand("replay", "Print a projection as of a revision or time");
+  replay_cmd->add_option("--at", replay.at, "A revision (42) or an RFC 3339 time; default: now");
+  replay_cmd->add_option("--projection", replay.projection, "scheduling, discovery or history")
+      ->required();
+  replay_cmd->add_flag("--no-snapshots", replay.no_snapshots, "Replay from revision 0");
+  replay_cmd->callback([&] { exit_code = Replay(global, replay); });
+
+  auto* snapshot_cmd = app.add_subcommand("snapshot", "Write a snapshot of the projections now");
+  snapshot_cmd->callback([&] { exit_code = SnapshotCreate(global); });
+
+  auto* log_cmd = app.add_subcommand("log", "Inspect the event log");
+  log_cmd->require_subcommand(1);
+  auto* verify_cmd = log_cmd->add_subcommand("verify", "Check every record; name the first bad one");
+  verify_cmd->callback([&] { exit_code = LogVerify(global); });
+
+  auto* version_cmd = app.add_subcommand("version", "Print the version");
+  version_cmd->callback([&] { std::cout << "regatta " << kVersion << "\n"; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return UsageError(e);
+  }
+  return exit_code;
+}
+
+}  // namespace
+}  // namespace regatta::cli
+
+int main(int argc, char** argv) {
+  try {
+    return regatta::cli::Run(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing should get here; if something does, it is still one line.
+    std::cerr << "regatta: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
