@@ -11,6 +11,7 @@ find_package(Threads REQUIRED)
 
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKAXX REQUIRED IMPORTED_TARGET rdkafka++)
+pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)  # the C admin API
 
 # CAF 0.17 ships neither a CMake config nor a .pc file.
 find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)

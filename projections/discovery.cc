@@ -127,12 +127,19 @@ std::pair<std::string, std::string> DiscoveryProjection::AppDnsNames(std::string
   return {label + "." + framework + "." + domain_, "_" + label + "._tcp." + framework + "." + domain_};
 }
 
-std::pair<std::string, std::string> DiscoveryProjection::ServiceDnsNames(std::string_view key) const {
+std::pair<std::string, std::vector<std::string>> DiscoveryProjection::ServiceDnsNames(
+    std::string_view key) const {
   const std::size_t slash = key.find('/');
-  const std::string ns(key.substr(0, slash));
-  const std::string name(key.substr(slash + 1));
+  const std::string ns = slash == std::string_view::npos ? "default" : std::string(key.substr(0, slash));
+  const std::string name(slash == std::string_view::npos ? key : key.substr(slash + 1));
   const std::string a = name + "." + ns + ".svc." + domain_;
-  return {a, "_tcp." + a};
+  std::vector<std::string> srv;
+  if (auto it = services_.find(key); it != services_.end()) {
+    for (const auto& [port_name, port] : it->second.ports) {
+      srv.push_back("_" + (port_name.empty() ? std::to_string(port) : port_name) + "._tcp." + a);
+    }
+  }
+  return {a, srv};
 }
 
 std::vector<std::string> DiscoveryProjection::AppIds() const {

@@ -8,7 +8,7 @@
 //     SRV  _web-prod._tcp.services.regatta     -> host:port of each task
 //   Service default/web:
 //     A    web.default.svc.regatta
-//     SRV  _<port name>._tcp.web.default.svc.regatta
+//     SRV  _<port name>._tcp.web.default.svc.regatta, one per port
 #pragma once
 
 #include <cstdint>
@@ -62,7 +62,9 @@ class DiscoveryProjection {
   std::vector<Endpoint> ServiceEndpoints(std::string_view service_key) const;
   // A and SRV names of an app's tasks.
   std::pair<std::string, std::string> AppDnsNames(std::string_view app_id) const;
-  std::pair<std::string, std::string> ServiceDnsNames(std::string_view service_key) const;
+  // The A name and one SRV name per port ("_http._tcp.web.default.svc...");
+  // an unnamed port is listed by its number, as "_80._tcp...".
+  std::pair<std::string, std::vector<std::string>> ServiceDnsNames(std::string_view service_key) const;
 
   const StringMap<DiscoveryTask>& tasks() const { return tasks_; }
   const StringMap<DiscoveryService>& services() const { return services_; }

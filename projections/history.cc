@@ -38,7 +38,8 @@ Audit AuditOf(const Event& event) {
 std::string FlatCopy(schema::AppSpec::Reader spec) {
   capnp::MallocMessageBuilder message;
   message.setRoot(spec);
-  auto bytes = capnp::messageToFlatArray(message).asBytes();
+  auto words = capnp::messageToFlatArray(message);  // must outlive `bytes`
+  auto bytes = words.asBytes();
   return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 

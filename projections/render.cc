@@ -13,7 +13,8 @@ namespace {
 using nlohmann::ordered_json;
 
 ordered_json Resources(const ResourceVector& r) {
-  return {{"cpus", r.cpus}, {"memMb", r.mem_mb}, {"diskMb", r.disk_mb}, {"gpus", r.gpus}};
+  return {{"cpus", r.cpus.value()}, {"memMb", r.mem_mb.value()}, {"diskMb", r.disk_mb.value()},
+          {"gpus", r.gpus.value()}};
 }
 
 ordered_json Pairs(const std::vector<std::pair<std::string, std::string>>& kvs) {
@@ -77,7 +78,7 @@ ordered_json RenderDiscovery(const DiscoveryProjection& d) {
   }
   ordered_json services = ordered_json::object();
   for (const auto* item : Sorted(d.services())) {
-    auto [a, srv] = d.ServiceDnsNames(item->first);
+    auto [a, srv] = d.ServiceDnsNames(item->first);  // srv: one name per named port
     ordered_json ports = ordered_json::object();
     for (const auto& [name, port] : item->second.ports) ports[name] = port;
     services[item->first] = {{"a", a}, {"srv", srv}, {"selector", Pairs(item->second.selector)},

@@ -21,7 +21,8 @@ ResourceVector& ResourceVector::operator-=(const ResourceVector& o) {
 }
 
 ResourceVector FromSchema(schema::Resources::Reader r) {
-  return {r.getCpus(), r.getMemMb(), r.getDiskMb(), r.getGpus()};
+  return {Quantity::FromDouble(r.getCpus()), Quantity::FromDouble(r.getMemMb()),
+          Quantity::FromDouble(r.getDiskMb()), Quantity::FromDouble(r.getGpus())};
 }
 
 const char* AgentStatusName(AgentStatus s) {
@@ -191,18 +192,12 @@ void SchedulingProjection::OnTaskStatus(schema::TaskStatusChanged::Reader s, std
 namespace {
 
 void WriteResources(StateWriter& w, const ResourceVector& r) {
-  w.F64(r.cpus);
-  w.F64(r.mem_mb);
-  w.F64(r.disk_mb);
-  w.F64(r.gpus);
+  for (Quantity q : {r.cpus, r.mem_mb, r.disk_mb, r.gpus}) w.I64(q.milli());
 }
 
 ResourceVector ReadResources(StateReader& r) {
   ResourceVector v;
-  v.cpus = r.F64();
-  v.mem_mb = r.F64();
-  v.disk_mb = r.F64();
-  v.gpus = r.F64();
+  for (Quantity* q : {&v.cpus, &v.mem_mb, &v.disk_mb, &v.gpus}) *q = Quantity::FromMilli(r.I64());
   return v;
 }
 

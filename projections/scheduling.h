@@ -7,6 +7,7 @@
 // they could).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -18,11 +19,31 @@
 
 namespace regatta::projections {
 
+// A resource amount in fixed point (thousandths), as Mesos keeps them: in
+// doubles, charging 0.1 + 0.2 + 0.3 cpus and releasing them leaves 1e-16
+// behind, and an idle agent would never be quite empty again.
+class Quantity {
+ public:
+  Quantity() = default;
+  static Quantity FromDouble(double v) { return Quantity(std::llround(v * 1000)); }
+  static Quantity FromMilli(std::int64_t milli) { return Quantity(milli); }
+  std::int64_t milli() const { return milli_; }
+  double value() const { return static_cast<double>(milli_) / 1000.0; }
+  operator double() const { return value(); }  // NOLINT: reads as the amount it is
+  Quantity& operator+=(Quantity o) { milli_ += o.milli_; return *this; }
+  Quantity& operator-=(Quantity o) { milli_ -= o.milli_; return *this; }
+  bool operator==(const Quantity&) const = default;
+
+ private:
+  explicit Quantity(std::int64_t milli) : milli_(milli) {}
+  std::int64_t milli_ = 0;
+};
+
 struct ResourceVector {
-  double cpus = 0;
-  double mem_mb = 0;
-  double disk_mb = 0;
-  double gpus = 0;
+  Quantity cpus;
+  Quantity mem_mb;
+  Quantity disk_mb;
+  Quantity gpus;
 
   ResourceVector& operator+=(const ResourceVector& o);
   ResourceVector& operator-=(const ResourceVector& o);

@@ -18,18 +18,9 @@ using filelog::File;
 using filelog::WalkEnd;
 using filelog::WalkOptions;
 
-struct FileEventLog::PendingAppend {
-  std::span<const EncodedEvent> batch;
-  Status status;
-  std::vector<Revision> revisions;
-  bool done = false;
-  std::condition_variable cv;
-};
-
 namespace {
 
 constexpr std::uint64_t kIndexEvery = 4096;  // bytes of log between index entries
-constexpr std::size_t kMaxGroupBytes = 16u << 20;
 
 Status WriteAll(int fd, const char* data, std::size_t n, std::uint64_t offset) {
   while (n > 0) {
@@ -204,39 +195,13 @@ Result<std::vector<Revision>> FileEventLog::Append(std::span<const EncodedEvent>
     return Status::FailedPrecondition("event log " + dir_ + " is open read-only");
   }
   REGATTA_RETURN_IF_ERROR(CheckBatch(batch));
-  PendingAppend me;
-  me.batch = batch;
-  std::unique_lock lock(mu_);
-  queue_.push_back(&me);
-  me.cv.wait(lock, [&] { return me.done || queue_.front() == &me; });
-  if (me.done) {
-    if (!me.status.ok()) return me.status;
-    return std::move(me.revisions);
-  }
-  // This caller leads: it writes and syncs for everyone queued behind it.
-  std::vector<PendingAppend*> group;
-  std::size_t bytes = 0;
-  for (PendingAppend* p : queue_) {
-    if (!group.empty() && bytes > kMaxGroupBytes) break;
-    group.push_back(p);
-    bytes += filelog::BatchPayloadSize(p->batch);
-  }
-  lock.unlock();
-  Status status = WriteGroup(group);
-  lock.lock();
-  for (PendingAppend* p : group) {
-    queue_.pop_front();
-    p->status = status;
-    p->done = true;
-    if (p != &me) p->cv.notify_one();
-  }
-  if (!queue_.empty()) queue_.front()->cv.notify_one();
-  if (!status.ok()) return status;
-  return std::move(me.revisions);
+  return commits_.Submit(batch, [this](std::vector<GroupCommitQueue::Pending*>& group) {
+    return WriteGroup(group);
+  });
 }
 
 // Runs without mu_ held: only the group leader gets here, one at a time.
-Status FileEventLog::WriteGroup(std::vector<PendingAppend*>& group) {
+Status FileEventLog::WriteGroup(std::vector<GroupCommitQueue::Pending*>& group) {
   Revision next;
   std::uint64_t offset;
   bool roll;
@@ -257,7 +222,7 @@ Status FileEventLog::WriteGroup(std::vector<PendingAppend*>& group) {
   }
   std::string buffer;
   std::vector<IndexEntry> records;
-  for (PendingAppend* p : group) {
+  for (GroupCommitQueue::Pending* p : group) {
     records.push_back({next, offset + buffer.size()});
     filelog::AppendBatchRecord(next, p->batch, &buffer);
     for (std::size_t i = 0; i < p->batch.size(); ++i) p->revisions.push_back(next++);

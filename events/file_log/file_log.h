@@ -19,7 +19,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +26,7 @@
 
 #include "events/event_log.h"
 #include "events/file_log/segment.h"
+#include "events/group_commit.h"
 
 namespace regatta {
 
@@ -76,8 +76,6 @@ class FileEventLog final : public EventLog {
     Revision end = 0;        // one past the last event
     std::vector<IndexEntry> index;
   };
-  struct PendingAppend;  // one caller waiting in the group-commit queue
-
   FileEventLog(std::string dir, LogMode mode, FileLogOptions options)
       : dir_(std::move(dir)), mode_(mode), options_(options) {}
 
@@ -87,7 +85,7 @@ class FileEventLog final : public EventLog {
   Status Refresh();  // readers: pick up records and segments written since
   Status OpenActiveSegmentForAppend();
   Status StartSegment(Revision base);
-  Status WriteGroup(std::vector<PendingAppend*>& group);
+  Status WriteGroup(std::vector<GroupCommitQueue::Pending*>& group);
   void IndexRecord(Segment& segment, std::uint64_t offset, Revision first);
 
   const std::string dir_;
@@ -97,10 +95,11 @@ class FileEventLog final : public EventLog {
   filelog::File lock_file_;
   filelog::File active_;  // writers: the last segment, open for writing
 
+  GroupCommitQueue commits_{16u << 20};
+
   std::mutex mu_;  // guards everything below
   std::condition_variable appended_;
   std::vector<Segment> segments_;
-  std::deque<PendingAppend*> queue_;
   Status broken_;  // sticky: set when a write or sync fails
 };
 

@@ -1,0 +1,46 @@
+// Group commit: concurrent appenders queue up; the one at the front writes
+// everything queued behind it in one go (one fdatasync, one Kafka
+// transaction) and wakes the others with their results. Throughput then
+// grows with the number of appenders instead of being capped by the cost of
+// one sync. (The shape is LevelDB's writer queue.)
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "events/event.h"
+#include "events/status.h"
+
+namespace regatta {
+
+class GroupCommitQueue {
+ public:
+  struct Pending {
+    std::span<const EncodedEvent> batch;
+    std::vector<Revision> revisions;  // filled by the group writer
+    Status status;
+    bool done = false;
+    std::condition_variable cv;
+  };
+
+  // Writes a whole group. Runs on the leader's thread, one group at a time,
+  // with no lock held. It must fill each Pending's revisions on success.
+  using GroupWriter = std::function<Status(std::vector<Pending*>& group)>;
+
+  explicit GroupCommitQueue(std::size_t max_group_bytes) : max_group_bytes_(max_group_bytes) {}
+
+  // Blocks until `batch` has been written as part of some group.
+  Result<std::vector<Revision>> Submit(std::span<const EncodedEvent> batch, const GroupWriter& write);
+
+ private:
+  const std::size_t max_group_bytes_;
+  std::mutex mu_;
+  std::deque<Pending*> queue_;
+};
+
+}  // namespace regatta
