@@ -18,9 +18,10 @@ EncodedEvent EventOfSize(std::size_t bytes, std::uint64_t n) {
   auto status = envelope.initEvent().initTaskStatusChanged();
   status.setTaskId("t" + std::to_string(n % 100000));
   status.setState(schema::TaskState::RUNNING);
-  // The base envelope encodes to ~96 bytes; pad the message to the target.
-  const std::size_t base = 96;
-  if (bytes > base) status.setMessage(std::string(bytes - base - 8, 'x'));
+  // The base envelope encodes to ~112 bytes; a text field adds its length
+  // rounded up to words, plus a NUL. Pad the message toward the target.
+  constexpr std::size_t kBase = 112;
+  if (bytes > kBase + 8) status.setMessage(std::string(bytes - kBase - 8, 'x'));
   return EncodeEnvelope(message);
 }
 
