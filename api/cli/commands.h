@@ -38,6 +38,12 @@ struct ReplayOptions {
 int Replay(const GlobalOptions& global, const ReplayOptions& options);
 
 int SnapshotCreate(const GlobalOptions& global);
+
+struct PublishOptions {
+  bool follow = false;
+  double idle_exit_seconds = 0;
+};
+int PublishStateTopics(const GlobalOptions& global, const PublishOptions& options);
 int LogVerify(const GlobalOptions& global);
 
 }  // namespace regatta::cli

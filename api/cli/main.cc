@@ -25,7 +25,8 @@ int Run(int argc, char** argv) {
   GlobalOptions global;
   app.add_option("--data-dir", global.data_dir, "Where Regatta keeps its data")
       ->capture_default_str();
-  app.add_option("--log", global.log, "The event log: file:DIR (default <data-dir>/log)");
+  app.add_option("--log", global.log,
+                 "The event log: file:DIR (default <data-dir>/log) or kafka://HOST:PORT/CLUSTER");
   int exit_code = 0;
 
   auto* events = app.add_subcommand("events", "Read and (for development) write the event log");
@@ -69,6 +70,15 @@ int Run(int argc, char** argv) {
   log_cmd->require_subcommand(1);
   auto* verify_cmd = log_cmd->add_subcommand("verify", "Check every record; name the first bad one");
   verify_cmd->callback([&] { exit_code = LogVerify(global); });
+
+  auto* kafka_cmd = app.add_subcommand("kafka", "Kafka integrations");
+  kafka_cmd->require_subcommand(1);
+  PublishOptions publish;
+  auto* publish_cmd = kafka_cmd->add_subcommand(
+      "publish-state", "Write the compacted state topics from the history (needs --log kafka://...)");
+  publish_cmd->add_flag("--follow", publish.follow, "Keep publishing as events land");
+  publish_cmd->add_option("--idle-exit", publish.idle_exit_seconds, "With --follow: stop after this many idle seconds");
+  publish_cmd->callback([&] { exit_code = PublishStateTopics(global, publish); });
 
   auto* version_cmd = app.add_subcommand("version", "Print the version");
   version_cmd->callback([&] { std::cout << "regatta " << kVersion << "\n"; });

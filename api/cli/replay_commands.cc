@@ -2,7 +2,9 @@
 #include <iostream>
 
 #include "api/cli/commands.h"
+#include "api/kafka/state_publisher.h"
 #include "events/file_log/verify.h"
+#include "events/kafka/kafka_log.h"
 #include "events/log_uri.h"
 #include "events/snapshot_store.h"
 #include "projections/render.h"
@@ -43,6 +45,18 @@ int Replay(const GlobalOptions& global, const ReplayOptions& options) {
   return 0;
 }
 
+int PublishStateTopics(const GlobalOptions& global, const PublishOptions& options) {
+  auto log = ParseKafkaUri(global.log);
+  if (!log.ok()) return Fail(Status::InvalidArgument("kafka publish-state: --log must be kafka://HOST:PORT/CLUSTER"));
+  StatePublisherOptions publisher{*log, options.follow,
+                                  std::chrono::milliseconds(static_cast<long>(options.idle_exit_seconds * 1000))};
+  auto report = PublishState(publisher);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << "folded " << report->events << " events; published " << report->records
+            << " state records (" << report->tombstones << " tombstones)\n";
+  return 0;
+}
+
 int SnapshotCreate(const GlobalOptions& global) {
   auto log = OpenEventLog(global.LogUri(), LogMode::kReader);
   if (!log.ok()) return Fail(log.status());
@@ -57,12 +71,15 @@ int SnapshotCreate(const GlobalOptions& global) {
   return 0;
 }
 
+Result<VerifyReport> VerifyAny(const std::string& uri) {
+  if (uri.rfind("file:", 0) == 0) return VerifyFileLog(uri.substr(5));
+  auto log = OpenEventLog(uri, LogMode::kReader);
+  if (!log.ok()) return log.status();
+  return VerifyEventLog(**log);
+}
+
 int LogVerify(const GlobalOptions& global) {
-  const std::string uri = global.LogUri();
-  if (uri.rfind("file:", 0) != 0) {
-    return Fail(Status::InvalidArgument("log verify: only file logs can be verified here"));
-  }
-  auto report = VerifyFileLog(uri.substr(5));
+  auto report = VerifyAny(global.LogUri());
   if (!report.ok()) return Fail(report.status());
   std::cout << "segments " << report->segments << ", records " << report->records << ", events "
             << report->events << ", end revision " << report->end_revision << "\n";

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "events/codec.h"
+#include "events/event_log.h"
 #include "events/file_log/record_format.h"
 #include "events/file_log/segment.h"
 
@@ -73,6 +74,33 @@ Result<VerifyReport> VerifyFileLog(const std::string& dir) {
     if (!sound.ok()) return sound.status();
     if (!*sound) break;
   }
+  return report;
+}
+
+Result<VerifyReport> VerifyEventLog(EventLog& log) {
+  VerifyReport report;
+  EventDecoder decoder;
+  bool first = true;
+  Revision last = 0;
+  REGATTA_RETURN_IF_ERROR(log.Scan(0, kEndOfLog, [&](const LoggedEvent& stored) {
+    if (!first && stored.revision <= last) {
+      report.first_problem = "revision " + std::to_string(stored.revision) + " follows " +
+                             std::to_string(last) + ": revisions must grow";
+      return false;
+    }
+    auto event = decoder.Decode(stored);
+    if (!event.ok()) {
+      report.first_problem = event.status().message();
+      return false;
+    }
+    first = false;
+    last = stored.revision;
+    ++report.records;
+    ++report.events;
+    ++report.events_by_type[EventTypeName(event->envelope)];
+    report.end_revision = stored.revision + 1;
+    return true;
+  }));
   return report;
 }
 

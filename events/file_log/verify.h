@@ -28,4 +28,10 @@ struct VerifyReport {
 // Damage is reported in the VerifyReport.
 Result<VerifyReport> VerifyFileLog(const std::string& dir);
 
+// For any backend (Kafka): reads every event through the EventLog, decodes
+// every envelope and checks that revisions only grow. The backend's own
+// framing (Kafka's record CRCs) is checked by its client library.
+class EventLog;
+Result<VerifyReport> VerifyEventLog(EventLog& log);
+
 }  // namespace regatta

@@ -33,6 +33,18 @@ rd_kafka_AdminOptions_t* Options(rd_kafka_t* handle, rd_kafka_admin_op_t op, int
 
 }  // namespace
 
+Result<std::unique_ptr<RdKafka::Conf>> MakeConf(
+    const std::vector<std::pair<std::string, std::string>>& settings) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  std::string err;
+  for (const auto& [key, value] : settings) {
+    if (conf->set(key, value, err) != RdKafka::Conf::CONF_OK) {
+      return Status::InvalidArgument("kafka config " + key + ": " + err);
+    }
+  }
+  return conf;
+}
+
 Result<int> PartitionCount(rd_kafka_t* handle, const std::string& topic, int timeout_ms) {
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(handle, topic.c_str(), nullptr);
   const rd_kafka_metadata_t* metadata = nullptr;

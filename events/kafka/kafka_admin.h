@@ -3,13 +3,22 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafkacpp.h>
 
 #include "events/status.h"
 
 namespace regatta::kafka {
+
+// A librdkafka global configuration from key/value pairs; InvalidArgument
+// naming the key librdkafka rejected.
+Result<std::unique_ptr<RdKafka::Conf>> MakeConf(
+    const std::vector<std::pair<std::string, std::string>>& settings);
 
 struct TopicSpec {
   std::string name;

@@ -34,17 +34,7 @@ class DeliveryReports final : public RdKafka::DeliveryReportCb {
   }
 };
 
-Result<std::unique_ptr<RdKafka::Conf>> MakeConf(
-    const std::vector<std::pair<std::string, std::string>>& settings) {
-  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  std::string err;
-  for (const auto& [key, value] : settings) {
-    if (conf->set(key, value, err) != RdKafka::Conf::CONF_OK) {
-      return Status::InvalidArgument("kafka config " + key + ": " + err);
-    }
-  }
-  return conf;
-}
+using kafka::MakeConf;
 
 bool IsFenced(RdKafka::ErrorCode code) {
   return code == RdKafka::ERR__FENCED || code == RdKafka::ERR_PRODUCER_FENCED ||

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <ostream>
 #include <memory>
 #include <string>
 
@@ -29,6 +30,9 @@ struct LogBackend {
   // Non-empty: why this backend cannot run here (the test is skipped, saying so).
   std::function<std::string()> unavailable;
 };
+
+// Test names and ctest listings show the backend's name, not its bytes.
+inline void PrintTo(const LogBackend& backend, std::ostream* os) { *os << backend.name; }
 
 inline std::string BackendName(const ::testing::TestParamInfo<LogBackend>& info) {
   return info.param.name;
