@@ -21,6 +21,11 @@ Result<std::vector<Revision>> GroupCommitQueue::Submit(std::span<const EncodedEv
   me.cv.wait(lock, [&] { return me.done || queue_.front() == &me; });
   if (!me.done) {
     // This caller leads: it writes for everyone queued up to the size cap.
+    if (pace_) {
+      lock.unlock();
+      pace_();
+      lock.lock();
+    }
     std::vector<Pending*> group;
     std::size_t bytes = 0;
     for (Pending* p : queue_) {

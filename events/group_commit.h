@@ -32,13 +32,20 @@ class GroupCommitQueue {
   // with no lock held. It must fill each Pending's revisions on success.
   using GroupWriter = std::function<Status(std::vector<Pending*>& group)>;
 
-  explicit GroupCommitQueue(std::size_t max_group_bytes) : max_group_bytes_(max_group_bytes) {}
+  // Called by a new leader, with no lock held, before it gathers its group:
+  // a backend that must space its writes waits here, and appends arriving
+  // meanwhile join the group instead of forming a convoy of tiny ones.
+  using Pacer = std::function<void()>;
+
+  explicit GroupCommitQueue(std::size_t max_group_bytes, Pacer pace = nullptr)
+      : max_group_bytes_(max_group_bytes), pace_(std::move(pace)) {}
 
   // Blocks until `batch` has been written as part of some group.
   Result<std::vector<Revision>> Submit(std::span<const EncodedEvent> batch, const GroupWriter& write);
 
  private:
   const std::size_t max_group_bytes_;
+  const Pacer pace_;
   std::mutex mu_;
   std::deque<Pending*> queue_;
 };

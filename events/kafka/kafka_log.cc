@@ -257,7 +257,8 @@ class KafkaEventLog final : public EventLog {
                           {"acks", "all"},
                           {"linger.ms", "0"},
                           {"message.timeout.ms", timeout},
-                          {"transaction.timeout.ms", "60000"}});
+                          {"transaction.timeout.ms", "60000"},
+                          {"retry.backoff.ms", "5"}});
     if (!conf.ok()) return conf.status();
     std::string err;
     if ((*conf)->set("dr_cb", &reports_, err) != RdKafka::Conf::CONF_OK) {
@@ -266,8 +267,11 @@ class KafkaEventLog final : public EventLog {
     producer_.reset(RdKafka::Producer::create(conf->get(), err));
     if (!producer_) return Status::Unavailable("kafka producer: " + err);
     // This fences any older writer with the same transactional.id.
-    return FromError(producer_->init_transactions(options_.request_timeout_ms),
-                     Describe() + ": init_transactions");
+    REGATTA_RETURN_IF_ERROR(FromError(producer_->init_transactions(options_.request_timeout_ms),
+                                      Describe() + ": init_transactions"));
+    // Load the topic's metadata now: otherwise the first append waits for
+    // librdkafka's first metadata refresh (about a second).
+    return kafka::PartitionCount(producer_->c_ptr(), topic_, options_.request_timeout_ms).status();
   }
 
   // One transaction for the whole group; retried a bounded number of times
@@ -329,6 +333,7 @@ class KafkaEventLog final : public EventLog {
     }
     REGATTA_RETURN_IF_ERROR(FromError(producer_->commit_transaction(options_.request_timeout_ms),
                                       Describe() + ": commit"));
+    last_commit_ = Clock::now();
     i = 0;
     for (auto* p : group) {
       p->revisions.clear();
@@ -378,9 +383,13 @@ class KafkaEventLog final : public EventLog {
   const KafkaLogOptions options_;
   const LogMode mode_;
   const std::string topic_;
+  Clock::time_point last_commit_{};  // only touched by the group leader
   DeliveryReports reports_;
   std::unique_ptr<RdKafka::Producer> producer_;
-  GroupCommitQueue commits_{8u << 20};
+  // Only the group leader reads last_commit_ (in the pacer) or writes it.
+  GroupCommitQueue commits_{8u << 20, [this] {
+    std::this_thread::sleep_until(last_commit_ + std::chrono::milliseconds(options_.transaction_spacing_ms));
+  }};
   bool needs_abort_ = false;  // only touched by the group leader
   // Slots whose delivery reports never came (see AwaitDeliveries): kept, not
   // freed, so a late report cannot write into freed memory.

@@ -28,6 +28,13 @@ struct KafkaLogOptions {
   std::string cluster;        // topic prefix and transactional.id seed
   int request_timeout_ms = 30000;
   int replication_factor = 1;  // for a topic this log creates
+  // The least time from one commit to the next transaction's first record.
+  // The coordinator writes the previous transaction's markers just after
+  // acknowledging its commit; a new transaction that registers its
+  // partition before they are written is told CONCURRENT_TRANSACTIONS, and
+  // librdkafka 2.0 retries only after a fixed 20 ms. Waiting a little avoids
+  // that and lets more appends join the next group.
+  int transaction_spacing_ms = 3;
 };
 
 // Parses "kafka://HOST:PORT[,HOST:PORT]/CLUSTER".
