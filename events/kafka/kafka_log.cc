@@ -280,20 +280,57 @@ class KafkaEventLog final : public EventLog {
     if (!broken_.ok()) return broken_;
     Status last;
     for (int attempt = 1; attempt <= kAppendAttempts; ++attempt) {
-      if (needs_abort_) {
-        // An abort that times out (the coordinator is still coming back) is
-        // retried on the next attempt, as librdkafka asks.
-        last = FromError(producer_->abort_transaction(options_.request_timeout_ms), "abort");
-        if (last.code() == StatusCode::kConflict) return Classify(last);
-        if (!last.ok()) continue;
-        needs_abort_ = false;
-      }
-      last = TryTransaction(group);
+      if (attempt > 1) std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+      last = MakeReady();
+      if (last.ok()) last = TryTransaction(group);
       if (last.ok() || last.code() == StatusCode::kConflict) return Classify(last);
-      needs_abort_ = true;
+      if (!needs_restart_) {
+        if (Status fenced = NoteFailure(); !fenced.ok()) return Classify(fenced);
+      }
     }
     return Status::Unavailable(Describe() + ": append failed after " + std::to_string(kAppendAttempts) +
                                " attempts: " + last.message());
+  }
+
+  // After a failed transaction: a fatal error leaves the producer unusable
+  // (it must be replaced); anything else leaves a transaction to abort. A
+  // fenced producer is never replaced: that would fence the new writer in
+  // turn, and a zombie must stay dead. Returns Conflict when fenced.
+  Status NoteFailure() {
+    std::string reason;
+    const RdKafka::ErrorCode fatal = producer_->fatal_error(reason);
+    if (IsFenced(fatal)) return Status::Conflict(Describe() + ": fenced: " + reason);
+    if (fatal != RdKafka::ERR_NO_ERROR) {
+      needs_restart_ = true;
+    } else {
+      needs_abort_ = true;
+    }
+    return Status::Ok();
+  }
+
+  // Brings the producer back to where a transaction can begin.
+  Status MakeReady() {
+    if (needs_restart_) {
+      // A new producer with the same transactional.id: init_transactions
+      // bumps the epoch, so anything the old one left open is aborted.
+      producer_.reset();
+      REGATTA_RETURN_IF_ERROR(StartProducer());
+      needs_restart_ = needs_abort_ = false;
+    }
+    if (!needs_abort_) return Status::Ok();
+    std::unique_ptr<RdKafka::Error> error(producer_->abort_transaction(options_.request_timeout_ms));
+    if (error) {
+      if (IsFenced(error->code())) return FromError(error.release(), Describe() + ": abort");
+      if (error->is_fatal()) {
+        needs_restart_ = true;
+        return Status::Unavailable("abort: " + error->str());
+      }
+      // Retriable (the coordinator is still coming back): try again next attempt.
+      if (error->is_retriable()) return Status::Unavailable("abort: " + error->str());
+      // Otherwise there was no transaction left to abort.
+    }
+    needs_abort_ = false;
+    return Status::Ok();
   }
 
   Status Classify(const Status& status) {
@@ -390,7 +427,8 @@ class KafkaEventLog final : public EventLog {
   GroupCommitQueue commits_{8u << 20, [this] {
     std::this_thread::sleep_until(last_commit_ + std::chrono::milliseconds(options_.transaction_spacing_ms));
   }};
-  bool needs_abort_ = false;  // only touched by the group leader
+  bool needs_abort_ = false;    // only touched by the group leader
+  bool needs_restart_ = false;  // only touched by the group leader
   // Slots whose delivery reports never came (see AwaitDeliveries): kept, not
   // freed, so a late report cannot write into freed memory.
   std::vector<std::unique_ptr<std::vector<DeliverySlot>>> parked_;
