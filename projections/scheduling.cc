@@ -140,12 +140,24 @@ void SchedulingProjection::UpsertAgent(std::string_view id, std::string_view hos
   agent.updated_nanos = t;
 }
 
-void SchedulingProjection::Hold(const TaskInfo& task, int sign) {
+std::vector<std::string> SchedulingProjection::TasksOn(std::string_view agent_id) const {
+  auto it = tasks_by_agent_.find(agent_id);
+  if (it == tasks_by_agent_.end()) return {};
+  return {it->second.begin(), it->second.end()};
+}
+
+void SchedulingProjection::Hold(const std::string& id, const TaskInfo& task, int sign) {
   ResourceVector delta = task.resources;
   auto charge = [&](ResourceVector& r) { sign > 0 ? r += delta : r -= delta; };
   if (auto it = agents_.find(task.agent_id); it != agents_.end()) {
     charge(it->second.used);
     it->second.task_count += sign;
+  }
+  if (sign > 0) {
+    tasks_by_agent_[task.agent_id].insert(id);
+  } else if (auto it = tasks_by_agent_.find(task.agent_id); it != tasks_by_agent_.end()) {
+    it->second.erase(id);
+    if (it->second.empty()) tasks_by_agent_.erase(it);
   }
   Usage& framework = by_framework_[task.framework_id];
   charge(framework.allocated);
@@ -159,7 +171,7 @@ void SchedulingProjection::OnTaskLaunched(schema::TaskLaunched::Reader l, std::i
   auto [it, inserted] = tasks_.try_emplace(std::string(View(l.getTaskId())));
   // A relaunch under the same id (at-least-once delivery upstream) replaces
   // the old placement; release what it held first.
-  if (!inserted) Hold(it->second, -1);
+  if (!inserted) Hold(it->first, it->second, -1);
   TaskInfo& task = it->second;
   task = TaskInfo{};
   task.app_id = View(l.getAppId());
@@ -171,14 +183,14 @@ void SchedulingProjection::OnTaskLaunched(schema::TaskLaunched::Reader l, std::i
   task.resources = FromSchema(l.getResources());
   for (auto port : l.getHostPorts()) task.host_ports.push_back(port);
   task.launched_nanos = task.updated_nanos = t;
-  Hold(task, +1);
+  Hold(it->first, task, +1);
 }
 
 void SchedulingProjection::OnTaskStatus(schema::TaskStatusChanged::Reader s, std::int64_t t) {
   auto it = tasks_.find(View(s.getTaskId()));
   if (it == tasks_.end()) return;  // a late duplicate for a task already gone
   if (IsTerminal(s.getState())) {
-    Hold(it->second, -1);
+    Hold(it->first, it->second, -1);
     tasks_.erase(it);
     return;
   }
@@ -306,6 +318,7 @@ bool SchedulingProjection::Deserialize(StateReader& r) {
   }
   ReadUsage(r, by_framework_);
   ReadUsage(r, by_role_);
+  for (const auto& [id, task] : tasks_) tasks_by_agent_[task.agent_id].insert(id);
   return !r.failed();
 }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -108,6 +109,8 @@ class SchedulingProjection {
 
   const StringMap<AgentInfo>& agents() const { return agents_; }
   const StringMap<TaskInfo>& tasks() const { return tasks_; }  // non-terminal tasks only
+  // The ids of the live tasks placed on `agent_id`, sorted (empty if none).
+  std::vector<std::string> TasksOn(std::string_view agent_id) const;
   const StringMap<FrameworkInfo>& frameworks() const { return frameworks_; }
   const StringMap<Usage>& usage_by_framework() const { return by_framework_; }
   const StringMap<Usage>& usage_by_role() const { return by_role_; }
@@ -121,10 +124,15 @@ class SchedulingProjection {
                    capnp::List<schema::KeyValue>::Reader attributes, std::int64_t t);
   void OnTaskLaunched(schema::TaskLaunched::Reader launched, std::int64_t t);
   void OnTaskStatus(schema::TaskStatusChanged::Reader status, std::int64_t t);
-  void Hold(const TaskInfo& task, int sign);  // charge (+1) or release (-1)
+  // Charges (+1) or releases (-1) what task `id` holds, and keeps the
+  // per-agent index in step.
+  void Hold(const std::string& id, const TaskInfo& task, int sign);
 
   StringMap<AgentInfo> agents_;
   StringMap<TaskInfo> tasks_;
+  // Derived from tasks_ (not serialized; rebuilt on load): reregistration
+  // and partitions need an agent's tasks without a scan of every task.
+  StringMap<std::set<std::string>> tasks_by_agent_;
   StringMap<FrameworkInfo> frameworks_;
   StringMap<Usage> by_framework_;
   StringMap<Usage> by_role_;

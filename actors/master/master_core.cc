@@ -1,0 +1,284 @@
+#include "actors/master/master_core.h"
+
+#include <algorithm>
+#include <set>
+
+#include <capnp/message.h>
+
+#include "actors/scheduling/task_lifecycle.h"
+#include "events/codec.h"
+
+namespace regatta::master {
+namespace {
+
+using scheduling::Decide;
+using scheduling::Decision;
+using scheduling::ToTaskPhase;
+
+// Builds the events of one command, all stamped alike.
+class Emitter {
+ public:
+  Emitter(const CommandContext& context, Outcome* out) : context_(context), out_(out) {}
+
+  template <class Fill>
+  void Emit(Fill&& fill) {
+    EnvelopeStamp stamp;
+    stamp.event_id = context_.new_id ? context_.new_id() : "";
+    stamp.time_nanos = context_.now_nanos;
+    stamp.principal = context_.principal;
+    stamp.correlation_id = context_.correlation_id;
+    capnp::MallocMessageBuilder message;
+    auto envelope = InitEnvelope(message, stamp);
+    fill(envelope.initEvent());
+    out_->events.push_back(EncodeEnvelope(message));
+  }
+
+  void Status(const std::string& task, const std::string& agent, schema::TaskState state,
+              const std::string& reason, const std::string& message, std::int32_t exit_code = 0) {
+    Emit([&](auto e) {
+      auto s = e.initTaskStatusChanged();
+      s.setTaskId(task);
+      s.setAgentId(agent);
+      s.setState(state);
+      s.setReason(reason);
+      s.setMessage(message);
+      s.setExitCode(exit_code);
+    });
+  }
+
+ private:
+  const CommandContext& context_;
+  Outcome* out_;
+};
+
+void SetResources(schema::Resources::Builder out, const ResourceVector& r,
+                  const std::vector<PortRange>& ports) {
+  out.setCpus(r.cpus.value());
+  out.setMemMb(r.mem_mb.value());
+  out.setDiskMb(r.disk_mb.value());
+  out.setGpus(r.gpus.value());
+  auto list = out.initPorts(static_cast<unsigned>(ports.size()));
+  for (unsigned i = 0; i < ports.size(); ++i) {
+    list[i].setBegin(ports[i].begin);
+    list[i].setEnd(ports[i].end);
+  }
+}
+
+template <class Builder>
+void FillAgent(Builder a, const std::string& id, const RegisterAgent& command) {
+  a.setAgentId(id);
+  a.setHostname(command.hostname);
+  a.setAddress(command.address);
+  SetResources(a.initResources(), command.resources, command.ports);
+  auto attrs = a.initAttributes(static_cast<unsigned>(command.attributes.size()));
+  for (unsigned i = 0; i < command.attributes.size(); ++i) {
+    attrs[i].setKey(command.attributes[i].first);
+    attrs[i].setValue(command.attributes[i].second);
+  }
+}
+
+// The reported task states against the log's, for a returning agent.
+void Reconcile(const ProjectionSet& state, const RegisterAgent& command, Emitter& emit,
+               Outcome& out) {
+  const auto& tasks = state.scheduling().tasks();
+  std::set<std::string> reported;
+  for (const TaskReport& report : command.running) {
+    reported.insert(report.task_id);
+    auto known = tasks.find(report.task_id);
+    if (known == tasks.end() || known->second.agent_id != command.agent_id) {
+      // Unknown to the log (or ended there): it must not keep running.
+      out.effects.push_back({Effect::Kind::kKillTask, command.agent_id, report.task_id});
+      continue;
+    }
+    const auto decision = Decide(ToTaskPhase(known->second.state), ToTaskPhase(report.state));
+    if (decision.decision == Decision::kApply) {
+      emit.Status(report.task_id, command.agent_id, report.state, "REASON_RECONCILIATION",
+                  "reported by the agent on reregistration");
+    }
+  }
+  for (const std::string& task : state.scheduling().TasksOn(command.agent_id)) {
+    if (!reported.count(task)) {
+      emit.Status(task, command.agent_id, schema::TaskState::LOST, "REASON_RECONCILIATION",
+                  "the agent came back without this task");
+    }
+  }
+}
+
+Status CheckFits(const std::string& where, const ResourceVector& want, const ResourceVector& have) {
+  auto check = [&](const char* name, projections::Quantity w, projections::Quantity h) -> Status {
+    if (w.milli() <= h.milli()) return Status::Ok();
+    return Status::InvalidArgument(where + "." + name + ": " + std::to_string(w.value()) +
+                                   " exceeds the " + std::to_string(h.value()) + " available");
+  };
+  REGATTA_RETURN_IF_ERROR(check("cpus", want.cpus, have.cpus));
+  REGATTA_RETURN_IF_ERROR(check("memMb", want.mem_mb, have.mem_mb));
+  REGATTA_RETURN_IF_ERROR(check("diskMb", want.disk_mb, have.disk_mb));
+  return check("gpus", want.gpus, have.gpus);
+}
+
+bool InRanges(std::uint32_t port, const std::vector<PortRange>& ranges) {
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [&](const PortRange& r) { return port >= r.begin && port <= r.end; });
+}
+
+Status CheckTasks(const ProjectionSet& state, const AcceptOffer& command) {
+  std::set<std::string> ids;
+  std::set<std::uint32_t> ports;
+  ResourceVector total;
+  for (std::size_t i = 0; i < command.tasks.size(); ++i) {
+    const TaskToLaunch& task = command.tasks[i];
+    const std::string where = "tasks[" + std::to_string(i) + "]";
+    if (task.task_id.empty() || task.app_id.empty()) {
+      return Status::InvalidArgument(where + ": taskId and appId are required");
+    }
+    if (!ids.insert(task.task_id).second || state.scheduling().tasks().count(task.task_id)) {
+      return Status::InvalidArgument(where + ".taskId: " + task.task_id + " is already in use");
+    }
+    for (std::uint32_t port : task.host_ports) {
+      if (!InRanges(port, command.offered_ports)) {
+        return Status::InvalidArgument(where + ".hostPorts: " + std::to_string(port) + " is not in the offer");
+      }
+      if (!ports.insert(port).second) {
+        return Status::InvalidArgument(where + ".hostPorts: " + std::to_string(port) + " is used twice");
+      }
+    }
+    total += task.resources;
+    REGATTA_RETURN_IF_ERROR(CheckFits(where, total, command.offered));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Outcome> DecideRegisterAgent(const ProjectionSet& state, const RegisterAgent& command,
+                                    const CommandContext& context) {
+  if (command.hostname.empty()) return Status::InvalidArgument("hostname: required");
+  Outcome out;
+  Emitter emit(context, &out);
+  const auto& agents = state.scheduling().agents();
+  const bool returning = !command.agent_id.empty() && agents.count(command.agent_id);
+  if (!command.agent_id.empty() && !returning) {
+    return Status::NotFound("agentId: " + command.agent_id + " is not known; register without an id");
+  }
+  const std::string id = returning ? command.agent_id : (context.new_id ? context.new_id() : "");
+  if (id.empty()) return Status::FailedPrecondition("no id source to name a new agent");
+  if (returning) {
+    emit.Emit([&](auto e) { FillAgent(e.initAgentReregistered(), id, command); });
+    Reconcile(state, command, emit, out);
+  } else {
+    emit.Emit([&](auto e) { FillAgent(e.initAgentRegistered(), id, command); });
+  }
+  out.effects.push_back({Effect::Kind::kAgentRegistered, id, ""});
+  return out;
+}
+
+Result<Outcome> DecideRegisterFramework(const ProjectionSet& state, const RegisterFramework& command,
+                                        const CommandContext& context) {
+  if (command.framework_id.empty()) return Status::InvalidArgument("frameworkId: required");
+  Outcome out;
+  auto known = state.scheduling().frameworks().find(command.framework_id);
+  if (known != state.scheduling().frameworks().end() && known->second.active &&
+      known->second.role == command.role) {
+    return out;  // already registered as asked: nothing to record
+  }
+  Emitter(context, &out).Emit([&](auto e) {
+    auto f = e.initFrameworkRegistered();
+    f.setFrameworkId(command.framework_id);
+    f.setName(command.name.empty() ? command.framework_id : command.name);
+    f.setRole(command.role);
+  });
+  return out;
+}
+
+Result<Outcome> DecideStatusUpdate(const ProjectionSet& state, const StatusUpdate& command,
+                                   const CommandContext& context) {
+  if (command.task_id.empty()) return Status::InvalidArgument("taskId: required");
+  Outcome out;
+  out.effects.push_back({Effect::Kind::kAcknowledge, command.agent_id, command.task_id});
+  const auto& tasks = state.scheduling().tasks();
+  auto known = tasks.find(command.task_id);
+  if (known == tasks.end()) {
+    // Ended already (a late duplicate), or never launched by this master:
+    // a task nobody accounts for must not keep running.
+    if (!scheduling::IsTerminal(ToTaskPhase(command.state))) {
+      out.effects.push_back({Effect::Kind::kKillTask, command.agent_id, command.task_id});
+    }
+    return out;
+  }
+  if (known->second.agent_id != command.agent_id) {
+    return Status::InvalidArgument("agentId: task " + command.task_id + " runs on " +
+                                   known->second.agent_id + ", not " + command.agent_id);
+  }
+  const auto decision = Decide(ToTaskPhase(known->second.state), ToTaskPhase(command.state));
+  if (decision.decision == Decision::kApply) {
+    Emitter(context, &out).Status(command.task_id, command.agent_id, command.state, command.reason,
+                                  command.message, command.exit_code);
+  }
+  return out;
+}
+
+Result<Outcome> DecideAcceptOffer(const ProjectionSet& state, const AcceptOffer& command,
+                                  const CommandContext& context) {
+  const auto& sched = state.scheduling();
+  auto agent = sched.agents().find(command.agent_id);
+  if (agent == sched.agents().end() || agent->second.status != projections::AgentStatus::kActive) {
+    return Status::FailedPrecondition("agentId: " + command.agent_id + " is not an active agent");
+  }
+  auto framework = sched.frameworks().find(command.framework_id);
+  if (framework == sched.frameworks().end() || !framework->second.active) {
+    return Status::FailedPrecondition("frameworkId: " + command.framework_id + " is not registered");
+  }
+  // The offer must still be free on the agent: the log is the authority.
+  ResourceVector free = agent->second.total;
+  free -= agent->second.used;
+  REGATTA_RETURN_IF_ERROR(CheckFits("offer", command.offered, free));
+  REGATTA_RETURN_IF_ERROR(CheckTasks(state, command));
+  Outcome out;
+  Emitter emit(context, &out);
+  for (const TaskToLaunch& task : command.tasks) {
+    emit.Emit([&](auto e) {
+      auto l = e.initTaskLaunched();
+      l.setTaskId(task.task_id);
+      l.setAppId(task.app_id);
+      l.setAppVersion(task.app_version);
+      l.setFrameworkId(command.framework_id);
+      l.setAgentId(command.agent_id);
+      l.setHostname(agent->second.hostname);
+      l.setRole(framework->second.role);
+      SetResources(l.initResources(), task.resources, {});
+      auto ports = l.initHostPorts(static_cast<unsigned>(task.host_ports.size()));
+      for (unsigned i = 0; i < task.host_ports.size(); ++i) ports.set(i, task.host_ports[i]);
+      auto labels = l.initLabels(static_cast<unsigned>(task.labels.size()));
+      for (unsigned i = 0; i < task.labels.size(); ++i) {
+        labels[i].setKey(task.labels[i].first);
+        labels[i].setValue(task.labels[i].second);
+      }
+    });
+    out.effects.push_back({Effect::Kind::kRunTask, command.agent_id, task.task_id});
+  }
+  return out;
+}
+
+Result<Outcome> DecideAgentUnreachable(const ProjectionSet& state, const std::string& agent_id,
+                                       const CommandContext& context) {
+  auto agent = state.scheduling().agents().find(agent_id);
+  if (agent == state.scheduling().agents().end()) return Status::NotFound("agentId: " + agent_id);
+  Outcome out;
+  if (agent->second.status != projections::AgentStatus::kActive) return out;  // already recorded
+  Emitter emit(context, &out);
+  emit.Emit([&](auto e) {
+    auto u = e.initAgentUnreachable();
+    u.setAgentId(agent_id);
+    u.setLastSeenNanos(agent->second.updated_nanos);
+  });
+  for (const std::string& task : state.scheduling().TasksOn(agent_id)) {
+    const auto& info = state.scheduling().tasks().find(task)->second;
+    if (Decide(ToTaskPhase(info.state), scheduling::TaskPhase::kUnreachable).decision == Decision::kApply) {
+      emit.Status(task, agent_id, schema::TaskState::UNREACHABLE, "REASON_AGENT_UNREACHABLE",
+                  "the agent missed its heartbeats");
+    }
+  }
+  return out;
+}
+
+}  // namespace regatta::master

@@ -1,0 +1,245 @@
+// Given the events so far, when the master decides a command, then these
+// events and effects (or this error).
+#include "actors/master/master_core.h"
+
+#include <gtest/gtest.h>
+
+#include "events/codec.h"
+#include "tests/support/sample_events.h"
+
+namespace regatta::master {
+namespace {
+
+using projections::Quantity;
+using schema::TaskState;
+namespace t = regatta::testing;
+
+class MasterCore : public ::testing::Test {
+ protected:
+  void Given(const std::vector<EncodedEvent>& events) {
+    for (const EncodedEvent& e : events) Fold(e);
+  }
+  // Appends an outcome's events, as the master does once they are durable.
+  void Commit(const Outcome& outcome) {
+    for (const EncodedEvent& e : outcome.events) Fold(e);
+  }
+  std::vector<std::string> Types(const Outcome& outcome) {
+    std::vector<std::string> types;
+    for (const EncodedEvent& e : outcome.events) types.push_back(e.type + ":" + e.key);
+    return types;
+  }
+  // The state a TaskStatusChanged event in `outcome` sets, by task id.
+  std::map<std::string, TaskState> Statuses(const Outcome& outcome) {
+    std::map<std::string, TaskState> out;
+    EventDecoder decoder;
+    for (const EncodedEvent& e : outcome.events) {
+      auto event = decoder.Decode(LoggedEvent{0, e.bytes});
+      if (event.ok() && event->envelope.getEvent().isTaskStatusChanged()) {
+        out[e.key] = event->envelope.getEvent().getTaskStatusChanged().getState();
+      }
+    }
+    return out;
+  }
+
+  ProjectionSet state_;
+  Revision next_ = 0;
+  int ids_ = 0;
+  CommandContext context_{1000, "regatta:master", "req-1", [this] { return "id-" + std::to_string(++ids_); }};
+
+ private:
+  void Fold(const EncodedEvent& e) {
+    EventDecoder decoder;
+    auto event = decoder.Decode(LoggedEvent{next_++, e.bytes});
+    ASSERT_TRUE(event.ok());
+    state_.Apply(*event);
+  }
+};
+
+ResourceVector R(double cpus, double mem) {
+  return {Quantity::FromDouble(cpus), Quantity::FromDouble(mem), {}, {}};
+}
+
+RegisterAgent Agent(const std::string& id = "") {
+  return {id, "node1", "127.0.0.1:5051", R(4, 4096), {{31000, 31010}}, {{"zone", "z1"}}, {}};
+}
+
+AcceptOffer Accept(std::vector<TaskToLaunch> tasks) {
+  return {"services", "a1", R(4, 4096), {{31000, 31010}}, std::move(tasks)};
+}
+
+TaskToLaunch Task(const std::string& id, double cpus, std::vector<std::uint32_t> ports = {}) {
+  return {id, "/web", "v1", R(cpus, 64), std::move(ports), {{"app", "web"}}};
+}
+
+TEST_F(MasterCore, ANewAgentGetsAFreshIdAndIsRecorded) {
+  auto out = DecideRegisterAgent(state_, Agent(), context_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Types(*out), (std::vector<std::string>{"AgentRegistered:id-1"}));
+  ASSERT_EQ(out->effects.size(), 1u);
+  EXPECT_EQ(out->effects[0].kind, Effect::Kind::kAgentRegistered);
+  EXPECT_EQ(out->effects[0].agent_id, "id-1");
+  Commit(*out);
+  EXPECT_EQ(state_.scheduling().agents().at("id-1").total, R(4, 4096));
+}
+
+TEST_F(MasterCore, AnAgentClaimingAnUnknownIdIsRefused) {
+  auto out = DecideRegisterAgent(state_, Agent("ghost"), context_);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(MasterCore, AnAgentWithoutAHostnameIsRefusedNamingTheField) {
+  RegisterAgent command = Agent();
+  command.hostname.clear();
+  auto out = DecideRegisterAgent(state_, command, context_);
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("hostname"), std::string::npos);
+}
+
+TEST_F(MasterCore, AReturningAgentIsReconciledAgainstTheLog) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::FrameworkRegistered("services", "*"),
+         t::TaskLaunched("kept", "/web", "a1", 1, 64), t::TaskLaunched("lost", "/web", "a1", 1, 64),
+         t::TaskStatus("kept", TaskState::RUNNING), t::TaskStatus("lost", TaskState::RUNNING),
+         t::AgentUnreachable("a1"), t::TaskStatus("kept", TaskState::UNREACHABLE)});
+  RegisterAgent back = Agent("a1");
+  back.running = {{"kept", TaskState::RUNNING}, {"stranger", TaskState::RUNNING}};
+  auto out = DecideRegisterAgent(state_, back, context_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Types(*out)[0], "AgentReregistered:a1");
+  EXPECT_EQ(Statuses(*out), (std::map<std::string, TaskState>{{"kept", TaskState::RUNNING},
+                                                              {"lost", TaskState::LOST}}));
+  bool killed_stranger = false;
+  for (const Effect& e : out->effects) killed_stranger |= e.kind == Effect::Kind::kKillTask && e.task_id == "stranger";
+  EXPECT_TRUE(killed_stranger) << "a task the log does not know must be killed";
+}
+
+TEST_F(MasterCore, StatusUpdatesAreAppliedOnceAndAlwaysAcknowledged) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::TaskLaunched("web.1", "/web", "a1", 1, 64)});
+  StatusUpdate running{"web.1", "a1", TaskState::RUNNING, "", "", 0};
+  auto first = DecideStatusUpdate(state_, running, context_);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(Statuses(*first), (std::map<std::string, TaskState>{{"web.1", TaskState::RUNNING}}));
+  Commit(*first);
+  auto duplicate = DecideStatusUpdate(state_, running, context_);
+  ASSERT_TRUE(duplicate.ok());
+  EXPECT_TRUE(duplicate->events.empty());
+  ASSERT_EQ(duplicate->effects.size(), 1u);
+  EXPECT_EQ(duplicate->effects[0].kind, Effect::Kind::kAcknowledge);
+}
+
+TEST_F(MasterCore, ALateTerminalDuplicateIsOnlyAcknowledged) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::TaskLaunched("web.1", "/web", "a1", 1, 64),
+         t::TaskStatus("web.1", TaskState::FINISHED)});
+  auto out = DecideStatusUpdate(state_, {"web.1", "a1", TaskState::FINISHED, "", "", 0}, context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->events.empty());
+  ASSERT_EQ(out->effects.size(), 1u);
+  EXPECT_EQ(out->effects[0].kind, Effect::Kind::kAcknowledge);
+}
+
+TEST_F(MasterCore, ARunningTaskNobodyLaunchedIsKilled) {
+  Given({t::AgentRegistered("a1", 4, 4096)});
+  auto out = DecideStatusUpdate(state_, {"orphan", "a1", TaskState::RUNNING, "", "", 0}, context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->events.empty());
+  ASSERT_EQ(out->effects.size(), 2u);
+  EXPECT_EQ(out->effects[1].kind, Effect::Kind::kKillTask);
+}
+
+TEST_F(MasterCore, AnUpdateFromTheWrongAgentIsRefused) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::TaskLaunched("web.1", "/web", "a1", 1, 64)});
+  auto out = DecideStatusUpdate(state_, {"web.1", "a2", TaskState::RUNNING, "", "", 0}, context_);
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("agentId"), std::string::npos);
+}
+
+TEST_F(MasterCore, AcceptingAnOfferLaunchesEveryTask) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::FrameworkRegistered("services", "web")});
+  auto out = DecideAcceptOffer(state_, Accept({Task("w.1", 1, {31000}), Task("w.2", 1, {31001})}), context_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Types(*out), (std::vector<std::string>{"TaskLaunched:w.1", "TaskLaunched:w.2"}));
+  EXPECT_EQ(out->effects.size(), 2u);
+  Commit(*out);
+  EXPECT_EQ(state_.scheduling().agents().at("a1").used.cpus, 2.0);
+  EXPECT_EQ(state_.scheduling().tasks().at("w.1").role, "web");
+}
+
+TEST_F(MasterCore, AnAcceptThatDoesNotFitIsRefusedNamingTheTaskAndField) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::FrameworkRegistered("services", "*"),
+         t::TaskLaunched("old", "/web", "a1", 1, 64, 31005)});
+  struct Case {
+    const char* name;
+    AcceptOffer command;
+    const char* want;
+  };
+  AcceptOffer too_big = Accept({Task("n.1", 2), Task("n.2", 2.5)});
+  AcceptOffer stale_offer = Accept({Task("n.1", 1)});  // 4 cpus offered, 3 free
+  AcceptOffer reused_id = Accept({Task("old", 1)});
+  reused_id.offered = R(3, 4000);
+  too_big.offered = R(3, 4000);
+  AcceptOffer bad_port = Accept({Task("n.1", 1, {40000})});
+  bad_port.offered = R(3, 4000);
+  AcceptOffer twice = Accept({Task("n.1", 1, {31001}), Task("n.2", 1, {31001})});
+  twice.offered = R(3, 4000);
+  const Case cases[] = {
+      {"too big", too_big, "tasks[1].cpus"},
+      {"stale offer", stale_offer, "offer.cpus"},
+      {"reused id", reused_id, "tasks[0].taskId"},
+      {"port not offered", bad_port, "tasks[0].hostPorts: 40000"},
+      {"port twice", twice, "tasks[1].hostPorts: 31001 is used twice"},
+  };
+  for (const Case& c : cases) {
+    auto out = DecideAcceptOffer(state_, c.command, context_);
+    ASSERT_FALSE(out.ok()) << c.name;
+    EXPECT_NE(out.status().message().find(c.want), std::string::npos) << c.name << ": " << out.status().message();
+  }
+}
+
+TEST_F(MasterCore, OffersOnUnreachableAgentsOrFromUnknownFrameworksAreRefused) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::FrameworkRegistered("services", "*"), t::AgentUnreachable("a1")});
+  EXPECT_EQ(DecideAcceptOffer(state_, Accept({Task("n.1", 1)}), context_).status().code(),
+            StatusCode::kFailedPrecondition);
+  Given({t::AgentRegistered("a2", 4, 4096)});
+  AcceptOffer stranger = Accept({Task("n.1", 1)});
+  stranger.agent_id = "a2";
+  stranger.framework_id = "nobody";
+  EXPECT_EQ(DecideAcceptOffer(state_, stranger, context_).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(MasterCore, AnUnreachableAgentTakesItsLiveTasksWithItOnce) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::TaskLaunched("w.1", "/web", "a1", 1, 64),
+         t::TaskStatus("w.1", TaskState::RUNNING), t::TaskLaunched("w.2", "/web", "a1", 1, 64)});
+  auto out = DecideAgentUnreachable(state_, "a1", context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(Types(*out)[0], "AgentUnreachable:a1");
+  EXPECT_EQ(Statuses(*out), (std::map<std::string, TaskState>{{"w.1", TaskState::UNREACHABLE},
+                                                              {"w.2", TaskState::UNREACHABLE}}));
+  Commit(*out);
+  auto again = DecideAgentUnreachable(state_, "a1", context_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->events.empty());
+}
+
+TEST_F(MasterCore, RegisteringAFrameworkTwiceRecordsItOnce) {
+  auto first = DecideRegisterFramework(state_, {"services", "services", "*"}, context_);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->events.size(), 1u);
+  Commit(*first);
+  auto second = DecideRegisterFramework(state_, {"services", "services", "*"}, context_);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->events.empty());
+}
+
+TEST_F(MasterCore, EventsCarryTheContextsTimePrincipalAndRequest) {
+  auto out = DecideRegisterAgent(state_, Agent(), context_);
+  ASSERT_TRUE(out.ok());
+  EventDecoder decoder;
+  auto event = decoder.Decode(LoggedEvent{0, out->events[0].bytes});
+  ASSERT_TRUE(event.ok());
+  EXPECT_EQ(event->envelope.getTimeNanos(), 1000);
+  EXPECT_EQ(std::string(event->envelope.getPrincipal().cStr()), "regatta:master");
+  EXPECT_EQ(std::string(event->envelope.getCorrelationId().cStr()), "req-1");
+}
+
+}  // namespace
+}  // namespace regatta::master
