@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
-#include <random>
 
 namespace regatta::cli {
 
@@ -128,25 +127,6 @@ std::string FormatRfc3339(std::int64_t time_nanos) {
   std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<long long>((time_nanos % 1'000'000'000) / 1000));
-  return out;
-}
-
-std::int64_t WallClockNanos() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string NewEventId() {
-  unsigned char b[16];
-  std::random_device entropy;  // /dev/urandom on Linux
-  for (auto& byte : b) byte = static_cast<unsigned char>(entropy());
-  b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
-  b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  char out[37];
-  std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "events/event.h"
+#include "events/real_inputs.h"
 #include "events/status.h"
 
 namespace regatta::cli {
@@ -34,10 +35,5 @@ Result<PointInHistory> ParsePointInHistory(const std::string& flag, const std::s
 Result<Revision> ParseRevision(const std::string& flag, const std::string& text);
 Result<std::int64_t> ParseRfc3339(const std::string& text);
 std::string FormatRfc3339(std::int64_t time_nanos);
-
-// The edge where time and randomness enter: only the CLI and the daemons
-// read the clock or the entropy pool; everything below takes them as input.
-std::int64_t WallClockNanos();
-std::string NewEventId();
 
 }  // namespace regatta::cli

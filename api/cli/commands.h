@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "api/cli/cli.h"
 
@@ -38,6 +39,25 @@ struct ReplayOptions {
 int Replay(const GlobalOptions& global, const ReplayOptions& options);
 
 int SnapshotCreate(const GlobalOptions& global);
+
+struct MasterCommandOptions {
+  std::string listen = "127.0.0.1:5050";
+  double heartbeat_timeout_seconds = 5;
+};
+int Master(const GlobalOptions& global, const MasterCommandOptions& options);
+
+struct AgentCommandOptions {
+  std::string master = "127.0.0.1:5050";
+  std::string work_dir = "./regatta-agent";
+  std::string hostname;
+  double cpus = 0, mem = 0, disk = 0;  // 0: detect
+  std::string ports = "31000-32000";
+  std::vector<std::string> attributes;
+  double heartbeat_seconds = 1;
+};
+int Agent(const AgentCommandOptions& options);
+
+int Agents(const GlobalOptions& global);
 
 struct PublishOptions {
   bool follow = false;

@@ -64,12 +64,12 @@ int EventsAppend(const GlobalOptions& global, const AppendOptions& options) {
   stamp.time_nanos = WallClockNanos();  // one time for the whole batch
   const char* user = std::getenv("USER");
   stamp.principal = !options.principal.empty() ? options.principal : (user ? user : "cli");
-  stamp.correlation_id = NewEventId();
+  stamp.correlation_id = NewUuid();
   stamp.reason = options.reason;
   std::vector<EncodedEvent> batch;
   for (std::size_t i = 0; i < lines->size(); ++i) {
     if (Blank((*lines)[i])) continue;
-    stamp.event_id = NewEventId();
+    stamp.event_id = NewUuid();
     auto encoded = EnvelopeFromJson((*lines)[i], stamp);
     if (!encoded.ok()) {
       return Fail(Status::InvalidArgument(options.file + ":" + std::to_string(i + 1) + ": " +

@@ -71,6 +71,29 @@ int Run(int argc, char** argv) {
   auto* verify_cmd = log_cmd->add_subcommand("verify", "Check every record; name the first bad one");
   verify_cmd->callback([&] { exit_code = LogVerify(global); });
 
+  MasterCommandOptions master;
+  auto* master_cmd = app.add_subcommand("master", "Run the master: the log's single writer");
+  master_cmd->add_option("--listen", master.listen, "HOST:PORT to accept agents on")->capture_default_str();
+  master_cmd->add_option("--heartbeat-timeout", master.heartbeat_timeout_seconds,
+                         "Seconds without a heartbeat before an agent is unreachable")->capture_default_str();
+  master_cmd->callback([&] { exit_code = Master(global, master); });
+
+  AgentCommandOptions agent;
+  auto* agent_cmd = app.add_subcommand("agent", "Run an agent that offers this machine to the master");
+  agent_cmd->add_option("--master", agent.master, "The master's HOST:PORT")->capture_default_str();
+  agent_cmd->add_option("--work-dir", agent.work_dir, "Sandboxes and the agent's id")->capture_default_str();
+  agent_cmd->add_option("--hostname", agent.hostname, "The name to advertise (default: this machine's)");
+  agent_cmd->add_option("--cpus", agent.cpus, "Cpus to offer (default: detected)");
+  agent_cmd->add_option("--mem", agent.mem, "Memory to offer, MB (default: detected)");
+  agent_cmd->add_option("--disk", agent.disk, "Disk to offer, MB (default: detected)");
+  agent_cmd->add_option("--ports", agent.ports, "Port ranges to offer")->capture_default_str();
+  agent_cmd->add_option("--attribute", agent.attributes, "KEY:VALUE (repeatable), e.g. zone:z1");
+  agent_cmd->add_option("--heartbeat", agent.heartbeat_seconds, "Seconds between heartbeats")->capture_default_str();
+  agent_cmd->callback([&] { exit_code = Agent(agent); });
+
+  auto* agents_cmd = app.add_subcommand("agents", "List the agents the log knows");
+  agents_cmd->callback([&] { exit_code = Agents(global); });
+
   auto* kafka_cmd = app.add_subcommand("kafka", "Kafka integrations");
   kafka_cmd->require_subcommand(1);
   PublishOptions publish;

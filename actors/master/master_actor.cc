@@ -1,0 +1,206 @@
+#include "actors/master/master_actor.h"
+
+#include <csignal>
+#include <iostream>
+#include <map>
+
+#include <caf/io/all.hpp>
+
+#include "actors/master/master_core.h"
+#include "actors/protocol/wire.h"
+#include "events/codec.h"
+#include "events/log_uri.h"
+#include "events/real_inputs.h"
+#include "events/snapshot_store.h"
+#include "projections/replay.h"
+
+namespace regatta::master {
+namespace {
+
+using protocol::agent_actor;
+using protocol::master_actor;
+using protocol::Wire;
+
+struct AgentSession {
+  agent_actor handle;
+  std::int64_t last_seen_nanos = 0;
+};
+
+struct MasterState {
+  std::unique_ptr<EventLog> log;
+  ProjectionSet projections;
+  std::map<std::string, AgentSession> sessions;
+  MasterOptions options;
+  static inline const char* name = "regatta.master";
+};
+
+using MasterPointer = master_actor::stateful_pointer<MasterState>;
+
+CommandContext Context() {
+  return CommandContext{WallClockNanos(), "regatta:master", NewUuid(), [] { return NewUuid(); }};
+}
+
+// Appends the outcome's events and, once durable, folds them in.
+Status Commit(MasterState& state, const Outcome& outcome) {
+  if (outcome.events.empty()) return Status::Ok();
+  auto revisions = state.log->Append(outcome.events);
+  if (!revisions.ok()) return revisions.status();
+  EventDecoder decoder;
+  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
+    auto event = decoder.Decode(LoggedEvent{(*revisions)[i], outcome.events[i].bytes});
+    if (!event.ok()) return event.status();
+    state.projections.Apply(*event);
+  }
+  return Status::Ok();
+}
+
+void SendKills(MasterPointer self, const Outcome& outcome) {
+  for (const Effect& effect : outcome.effects) {
+    if (effect.kind != Effect::Kind::kKillTask) continue;
+    auto session = self->state.sessions.find(effect.agent_id);
+    if (session == self->state.sessions.end()) continue;
+    self->send(session->second.handle, protocol::master_atom::value,
+               Wire{protocol::KillTaskMessage(effect.task_id, 3.0)});
+  }
+}
+
+Wire ReplyFor(const Status& status) {
+  if (status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kIoError) {
+    return Wire{protocol::UnavailableReply(status.message())};
+  }
+  return Wire{protocol::RefusedReply(status.message())};
+}
+
+Wire OnRegister(MasterPointer self, agent_actor agent, protocol::RegisterAgent::Reader message) {
+  auto outcome = DecideRegisterAgent(self->state.projections, protocol::ToCommand(message), Context());
+  if (!outcome.ok()) return ReplyFor(outcome.status());
+  if (Status s = Commit(self->state, *outcome); !s.ok()) return ReplyFor(s);
+  std::string id;
+  for (const Effect& e : outcome->effects) {
+    if (e.kind == Effect::Kind::kAgentRegistered) id = e.agent_id;
+  }
+  self->state.sessions[id] = AgentSession{agent, WallClockNanos()};
+  SendKills(self, *outcome);
+  std::cerr << "regatta master: agent " << id << " (" << message.getHostname().cStr() << ") registered\n";
+  return Wire{protocol::RegisteredReply(id)};
+}
+
+Wire OnHeartbeat(MasterPointer self, protocol::Heartbeat::Reader message) {
+  auto session = self->state.sessions.find(message.getAgentId());
+  if (session == self->state.sessions.end()) {
+    // This master does not know the agent's session (it restarted, or
+    // declared the agent unreachable): the agent must reregister.
+    return Wire{protocol::RefusedReply("unknown session: register again")};
+  }
+  session->second.last_seen_nanos = WallClockNanos();
+  return Wire{protocol::AcknowledgedReply()};
+}
+
+Wire OnStatus(MasterPointer self, protocol::StatusUpdate::Reader message) {
+  auto outcome = DecideStatusUpdate(self->state.projections, protocol::ToCommand(message), Context());
+  if (!outcome.ok()) return ReplyFor(outcome.status());
+  if (Status s = Commit(self->state, *outcome); !s.ok()) return ReplyFor(s);
+  SendKills(self, *outcome);
+  return Wire{protocol::AcknowledgedReply()};
+}
+
+void CheckHeartbeats(MasterPointer self) {
+  const std::int64_t now = WallClockNanos();
+  const std::int64_t timeout = std::chrono::nanoseconds(self->state.options.heartbeat_timeout).count();
+  for (auto it = self->state.sessions.begin(); it != self->state.sessions.end();) {
+    if (now - it->second.last_seen_nanos <= timeout) {
+      ++it;
+      continue;
+    }
+    auto outcome = DecideAgentUnreachable(self->state.projections, it->first, Context());
+    if (outcome.ok() && Commit(self->state, *outcome).ok()) {
+      std::cerr << "regatta master: agent " << it->first << " is unreachable\n";
+      it = self->state.sessions.erase(it);
+    } else {
+      ++it;  // the log did not take it: try again next tick
+    }
+  }
+}
+
+master_actor::behavior_type MasterBehavior(MasterPointer self) {
+  self->delayed_send(self, self->state.options.heartbeat_timeout / 2, protocol::tick_atom::value);
+  return {
+      [=](protocol::agent_atom, agent_actor agent, Wire wire) -> Wire {
+        auto message = protocol::Received<protocol::AgentMessage>::Read(wire.bytes, "agent message");
+        if (!message.ok()) return ReplyFor(Status::InvalidArgument(message.status().message()));
+        auto root = message->root();
+        switch (root.which()) {
+          case protocol::AgentMessage::REGISTER_AGENT: return OnRegister(self, agent, root.getRegisterAgent());
+          case protocol::AgentMessage::HEARTBEAT: return OnHeartbeat(self, root.getHeartbeat());
+          case protocol::AgentMessage::STATUS_UPDATE: return OnStatus(self, root.getStatusUpdate());
+        }
+        return ReplyFor(Status::InvalidArgument("agent message of an unknown kind"));
+      },
+      [=](protocol::tick_atom) {
+        CheckHeartbeats(self);
+        self->delayed_send(self, self->state.options.heartbeat_timeout / 2, protocol::tick_atom::value);
+      },
+  };
+}
+
+Result<ProjectionSet> Rebuild(EventLog& log, const MasterOptions& options) {
+  SnapshotStore snapshots(options.snapshot_dir);
+  projections::ReplayReport report;
+  auto set = projections::Replay(log, &snapshots, {}, {}, &report);
+  if (!set.ok()) return set.status();
+  for (const auto& why : report.rejected_snapshots) std::cerr << "regatta master: skipped snapshot: " << why << "\n";
+  std::cerr << "regatta master: rebuilt state at revision " << set->next_revision() << " ("
+            << report.events_replayed << " events replayed"
+            << (report.used_snapshot ? ", from a snapshot" : "") << ")\n";
+  return set;
+}
+
+int WaitForSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  int signal = 0;
+  sigwait(&signals, &signal);
+  return signal;
+}
+
+}  // namespace
+
+Status RunMaster(const MasterOptions& options) {
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto log = OpenEventLog(options.log_uri, LogMode::kWriter);
+  if (!log.ok()) return log.status();
+  auto projections = Rebuild(**log, options);
+  if (!projections.ok()) return projections.status();
+
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  protocol::RegisterMessageTypes(cfg);
+  caf::actor_system system{cfg};
+  auto master = system.spawn<caf::detached>([&](MasterPointer self) {
+    self->state.log = std::move(*log);
+    self->state.projections = std::move(*projections);
+    self->state.options = options;
+    return MasterBehavior(self);
+  });
+  auto port = system.middleman().publish(master, options.listen_port, options.listen_host.c_str(), true);
+  if (!port) {
+    caf::anon_send_exit(master, caf::exit_reason::user_shutdown);
+    return Status::Unavailable("listen on " + options.listen_host + ":" + std::to_string(options.listen_port) +
+                               ": " + system.render(port.error()));
+  }
+  std::cerr << "regatta master: listening on " << options.listen_host << ":" << *port << "\n";
+  WaitForSignal();
+  std::cerr << "regatta master: stopping\n";
+  caf::anon_send_exit(master, caf::exit_reason::user_shutdown);
+  return Status::Ok();
+}
+
+}  // namespace regatta::master

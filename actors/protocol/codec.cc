@@ -1,0 +1,118 @@
+#include "actors/protocol/codec.h"
+
+namespace regatta::protocol {
+namespace {
+
+using projections::Quantity;
+using projections::ResourceVector;
+
+ResourceVector FromWire(schema::Resources::Reader r) {
+  return {Quantity::FromDouble(r.getCpus()), Quantity::FromDouble(r.getMemMb()),
+          Quantity::FromDouble(r.getDiskMb()), Quantity::FromDouble(r.getGpus())};
+}
+
+void ToWire(schema::Resources::Builder out, const ResourceVector& r,
+            const std::vector<master::PortRange>& ports) {
+  out.setCpus(r.cpus.value());
+  out.setMemMb(r.mem_mb.value());
+  out.setDiskMb(r.disk_mb.value());
+  out.setGpus(r.gpus.value());
+  auto list = out.initPorts(static_cast<unsigned>(ports.size()));
+  for (unsigned i = 0; i < ports.size(); ++i) {
+    list[i].setBegin(ports[i].begin);
+    list[i].setEnd(ports[i].end);
+  }
+}
+
+template <class Fill>
+Bytes Build(Fill&& fill) {
+  capnp::MallocMessageBuilder message;
+  fill(message);
+  return Flatten(message);
+}
+
+}  // namespace
+
+Bytes Flatten(capnp::MessageBuilder& message) {
+  auto words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  return Bytes(bytes.begin(), bytes.end());
+}
+
+master::RegisterAgent ToCommand(RegisterAgent::Reader m) {
+  master::RegisterAgent c;
+  c.agent_id = m.getAgentId();
+  c.hostname = m.getHostname();
+  c.address = m.getAddress();
+  c.resources = FromWire(m.getResources());
+  for (auto range : m.getResources().getPorts()) c.ports.push_back({range.getBegin(), range.getEnd()});
+  for (auto kv : m.getAttributes()) c.attributes.emplace_back(kv.getKey(), kv.getValue());
+  for (auto task : m.getRunning()) c.running.push_back({task.getTaskId(), task.getState()});
+  return c;
+}
+
+master::StatusUpdate ToCommand(StatusUpdate::Reader m) {
+  return {m.getTaskId(), m.getAgentId(), m.getState(), m.getReason(), m.getMessage(), m.getExitCode()};
+}
+
+Bytes RegisterAgentMessage(const master::RegisterAgent& c) {
+  return Build([&](capnp::MessageBuilder& message) {
+    auto r = message.initRoot<AgentMessage>().initRegisterAgent();
+    r.setAgentId(c.agent_id);
+    r.setHostname(c.hostname);
+    r.setAddress(c.address);
+    ToWire(r.initResources(), c.resources, c.ports);
+    auto attrs = r.initAttributes(static_cast<unsigned>(c.attributes.size()));
+    for (unsigned i = 0; i < c.attributes.size(); ++i) {
+      attrs[i].setKey(c.attributes[i].first);
+      attrs[i].setValue(c.attributes[i].second);
+    }
+    auto running = r.initRunning(static_cast<unsigned>(c.running.size()));
+    for (unsigned i = 0; i < c.running.size(); ++i) {
+      running[i].setTaskId(c.running[i].task_id);
+      running[i].setState(c.running[i].state);
+    }
+  });
+}
+
+Bytes HeartbeatMessage(const std::string& agent_id) {
+  return Build([&](capnp::MessageBuilder& m) { m.initRoot<AgentMessage>().initHeartbeat().setAgentId(agent_id); });
+}
+
+Bytes StatusUpdateMessage(const master::StatusUpdate& c) {
+  return Build([&](capnp::MessageBuilder& message) {
+    auto s = message.initRoot<AgentMessage>().initStatusUpdate();
+    s.setTaskId(c.task_id);
+    s.setAgentId(c.agent_id);
+    s.setState(c.state);
+    s.setReason(c.reason);
+    s.setMessage(c.message);
+    s.setExitCode(c.exit_code);
+  });
+}
+
+Bytes RegisteredReply(const std::string& agent_id) {
+  return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setRegistered(agent_id); });
+}
+
+Bytes AcknowledgedReply() {
+  return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setAcknowledged(); });
+}
+
+Bytes RefusedReply(const std::string& why) {
+  return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setRefused(why); });
+}
+
+Bytes UnavailableReply(const std::string& why) {
+  return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setUnavailable(why); });
+}
+
+Bytes KillTaskMessage(const std::string& task_id, double grace_seconds) {
+  return Build([&](capnp::MessageBuilder& m) {
+    auto k = m.initRoot<MasterMessage>().initKillTask();
+    k.setTaskId(task_id);
+    k.setGracePeriodSeconds(grace_seconds);
+  });
+}
+
+}  // namespace regatta::protocol

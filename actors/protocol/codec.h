@@ -1,0 +1,56 @@
+// Cap'n Proto messages between actors, without CAF: building them, reading
+// them safely from any bytes, and turning them into the master core's
+// commands. Actor files wrap the bytes in a CAF message (wire.h).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+#include "actors/master/master_core.h"
+#include "events/status.h"
+#include "regatta/messages.capnp.h"
+
+namespace regatta::protocol {
+
+using Bytes = std::vector<std::uint8_t>;
+
+Bytes Flatten(capnp::MessageBuilder& message);
+
+// A message read from bytes: validated once, aligned, kept alive with its
+// reader. Corruption (with `what`) when the bytes are not a valid T.
+template <class T>
+class Received {
+ public:
+  static Result<Received> Read(const Bytes& bytes, const char* what);
+  typename T::Reader root() const { return root_; }
+
+ private:
+  std::vector<capnp::word> words_;
+  std::unique_ptr<capnp::FlatArrayMessageReader> reader_;
+  typename T::Reader root_;
+};
+
+// ------------------------------------------------------------ to commands
+
+master::RegisterAgent ToCommand(RegisterAgent::Reader message);
+master::StatusUpdate ToCommand(StatusUpdate::Reader message);
+
+// ------------------------------------------------------------ builders
+
+Bytes RegisterAgentMessage(const master::RegisterAgent& command);
+Bytes HeartbeatMessage(const std::string& agent_id);
+Bytes StatusUpdateMessage(const master::StatusUpdate& command);
+Bytes RegisteredReply(const std::string& agent_id);
+Bytes AcknowledgedReply();
+Bytes RefusedReply(const std::string& why);
+Bytes UnavailableReply(const std::string& why);
+Bytes KillTaskMessage(const std::string& task_id, double grace_seconds);
+
+}  // namespace regatta::protocol
+
+#include "actors/protocol/codec_inl.h"

@@ -1,0 +1,41 @@
+// The CAF side of the protocol: one message type carrying Cap'n Proto bytes,
+// the atoms, and every actor's typed interface, declared once here.
+// Only actor files include this (CAF headers are slow to compile).
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/protocol/codec.h"
+
+namespace regatta::protocol {
+
+// Cap'n Proto bytes as a CAF message element. It has inspect(), so CAF
+// serializes it between nodes (a type without one arrives empty, silently).
+struct Wire {
+  Bytes bytes;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Wire& x) {
+  return f(caf::meta::type_name("regatta::Wire"), x.bytes);
+}
+
+using agent_atom = caf::atom_constant<caf::atom("agent")>;    // agent -> master
+using master_atom = caf::atom_constant<caf::atom("master")>;  // master -> agent
+using tick_atom = caf::atom_constant<caf::atom("tick")>;      // an actor's own timer
+
+// An agent takes orders (RunTask, KillTask) from the master.
+using agent_actor = caf::typed_actor<caf::reacts_to<master_atom, Wire>, caf::reacts_to<tick_atom>>;
+
+// The master answers an agent's AgentMessage with a MasterReply.
+using master_actor = caf::typed_actor<caf::replies_to<agent_atom, agent_actor, Wire>::with<Wire>,
+                                      caf::reacts_to<tick_atom>>;
+
+// Every node of a cluster must register the same names.
+inline void RegisterMessageTypes(caf::actor_system_config& cfg) {
+  cfg.add_message_type<Wire>("regatta::Wire");
+  cfg.add_message_type<agent_actor>("regatta::agent_actor");
+  cfg.add_message_type<master_actor>("regatta::master_actor");
+}
+
+}  // namespace regatta::protocol

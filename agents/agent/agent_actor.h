@@ -1,0 +1,32 @@
+// The agent process: a CAF actor that registers with the master, sends
+// heartbeats, reregisters when the master forgets it (a master restart, a
+// partition it was declared unreachable in), and keeps its id across its
+// own restarts in <work_dir>/agent_id.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actors/master/master_core.h"
+#include "events/status.h"
+
+namespace regatta::agent {
+
+struct AgentOptions {
+  std::string master_host = "127.0.0.1";
+  std::uint16_t master_port = 5050;
+  std::string work_dir = "./regatta-agent";
+  std::string hostname;  // default: the machine's
+  projections::ResourceVector resources;
+  std::vector<master::PortRange> ports;
+  master::Attributes attributes;
+  std::chrono::milliseconds heartbeat_interval{1000};
+};
+
+// Runs the agent until SIGINT/SIGTERM.
+Status RunAgent(const AgentOptions& options);
+
+}  // namespace regatta::agent

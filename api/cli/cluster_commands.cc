@@ -1,0 +1,117 @@
+// regatta master | agent | agents
+#include <sys/statvfs.h>
+#include <sys/sysinfo.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "actors/master/master_actor.h"
+#include "agents/agent/agent_actor.h"
+#include "api/cli/commands.h"
+#include "events/log_uri.h"
+#include "projections/replay.h"
+
+namespace regatta::cli {
+namespace {
+
+using projections::Quantity;
+
+Result<std::pair<std::string, std::uint16_t>> ParseHostPort(const std::string& flag, const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  const Status bad = Status::InvalidArgument(flag + ": '" + text + "' is not HOST:PORT");
+  if (colon == std::string::npos || colon == 0) return bad;
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad;
+  const unsigned long value = std::stoul(port);
+  if (value == 0 || value > 65535) return bad;
+  return std::make_pair(text.substr(0, colon), static_cast<std::uint16_t>(value));
+}
+
+Result<std::vector<master::PortRange>> ParsePorts(const std::string& text) {
+  std::vector<master::PortRange> ranges;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    unsigned begin = 0, end = 0;
+    char tail = 0;
+    if (std::sscanf(item.c_str(), "%u-%u%c", &begin, &end, &tail) != 2 || begin == 0 || begin > end || end > 65535) {
+      return Status::InvalidArgument("--ports: '" + item + "' is not a range like 31000-32000");
+    }
+    ranges.push_back({begin, end});
+    start = comma + 1;
+  }
+  return ranges;
+}
+
+// What this machine has, for resources not given on the command line.
+projections::ResourceVector DetectResources(const std::string& work_dir) {
+  struct sysinfo info {};
+  ::sysinfo(&info);
+  struct statvfs disk {};
+  ::statvfs(work_dir.c_str(), &disk);
+  const double mem_mb = static_cast<double>(info.totalram) * info.mem_unit / (1 << 20);
+  const double disk_mb = static_cast<double>(disk.f_bavail) * disk.f_frsize / (1 << 20);
+  return {Quantity::FromDouble(std::thread::hardware_concurrency()), Quantity::FromDouble(mem_mb),
+          Quantity::FromDouble(disk_mb), {}};
+}
+
+}  // namespace
+
+int Master(const GlobalOptions& global, const MasterCommandOptions& options) {
+  auto listen = ParseHostPort("--listen", options.listen);
+  if (!listen.ok()) return Fail(listen.status());
+  master::MasterOptions run;
+  run.log_uri = global.LogUri();
+  run.snapshot_dir = global.SnapshotDir();
+  run.listen_host = listen->first;
+  run.listen_port = listen->second;
+  run.heartbeat_timeout = std::chrono::milliseconds(static_cast<long>(options.heartbeat_timeout_seconds * 1000));
+  if (Status s = master::RunMaster(run); !s.ok()) return Fail(s);
+  return 0;
+}
+
+int Agent(const AgentCommandOptions& options) {
+  auto master_address = ParseHostPort("--master", options.master);
+  if (!master_address.ok()) return Fail(master_address.status());
+  agent::AgentOptions run;
+  run.master_host = master_address->first;
+  run.master_port = master_address->second;
+  run.work_dir = options.work_dir;
+  run.hostname = options.hostname;
+  run.resources = DetectResources(".");
+  if (options.cpus > 0) run.resources.cpus = Quantity::FromDouble(options.cpus);
+  if (options.mem > 0) run.resources.mem_mb = Quantity::FromDouble(options.mem);
+  if (options.disk > 0) run.resources.disk_mb = Quantity::FromDouble(options.disk);
+  auto ports = ParsePorts(options.ports);
+  if (!ports.ok()) return Fail(ports.status());
+  run.ports = *ports;
+  for (const std::string& attribute : options.attributes) {
+    const std::size_t colon = attribute.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return Fail(Status::InvalidArgument("--attribute: '" + attribute + "' is not KEY:VALUE"));
+    }
+    run.attributes.emplace_back(attribute.substr(0, colon), attribute.substr(colon + 1));
+  }
+  run.heartbeat_interval = std::chrono::milliseconds(static_cast<long>(options.heartbeat_seconds * 1000));
+  if (Status s = agent::RunAgent(run); !s.ok()) return Fail(s);
+  return 0;
+}
+
+int Agents(const GlobalOptions& global) {
+  auto log = OpenEventLog(global.LogUri(), LogMode::kReader);
+  if (!log.ok()) return Fail(log.status());
+  auto set = projections::Replay(**log, nullptr, {}, {}, nullptr);
+  if (!set.ok()) return Fail(set.status());
+  std::printf("%-38s %-16s %-12s %-13s %-17s %s\n", "ID", "HOSTNAME", "STATUS", "CPUS", "MEM (MB)", "TASKS");
+  for (const auto* item : projections::Sorted(set->scheduling().agents())) {
+    const auto& a = item->second;
+    std::printf("%-38s %-16s %-12s %5.2f/%-7.2f %7.0f/%-9.0f %llu\n", item->first.c_str(), a.hostname.c_str(),
+                projections::AgentStatusName(a.status), a.used.cpus.value(), a.total.cpus.value(),
+                a.used.mem_mb.value(), a.total.mem_mb.value(), static_cast<unsigned long long>(a.task_count));
+  }
+  return 0;
+}
+
+}  // namespace regatta::cli
