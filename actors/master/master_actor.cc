@@ -1,6 +1,5 @@
 #include "actors/master/master_actor.h"
 
-#include <csignal>
 #include <iostream>
 #include <map>
 
@@ -8,6 +7,7 @@
 
 #include "actors/master/master_core.h"
 #include "actors/protocol/wire.h"
+#include "actors/runtime/signals.h"
 #include "events/codec.h"
 #include "events/log_uri.h"
 #include "events/real_inputs.h"
@@ -155,25 +155,10 @@ Result<ProjectionSet> Rebuild(EventLog& log, const MasterOptions& options) {
   return set;
 }
 
-int WaitForSignal() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  int signal = 0;
-  sigwait(&signals, &signal);
-  return signal;
-}
-
 }  // namespace
 
 Status RunMaster(const MasterOptions& options) {
-  // Block the stop signals in every thread; the main thread waits for them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  runtime::BlockStopSignals();  // before CAF starts its threads
 
   auto log = OpenEventLog(options.log_uri, LogMode::kWriter);
   if (!log.ok()) return log.status();
@@ -197,7 +182,7 @@ Status RunMaster(const MasterOptions& options) {
                                ": " + system.render(port.error()));
   }
   std::cerr << "regatta master: listening on " << options.listen_host << ":" << *port << "\n";
-  WaitForSignal();
+  runtime::WaitForStopSignal();
   std::cerr << "regatta master: stopping\n";
   caf::anon_send_exit(master, caf::exit_reason::user_shutdown);
   return Status::Ok();

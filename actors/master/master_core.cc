@@ -51,25 +51,12 @@ class Emitter {
   Outcome* out_;
 };
 
-void SetResources(schema::Resources::Builder out, const ResourceVector& r,
-                  const std::vector<PortRange>& ports) {
-  out.setCpus(r.cpus.value());
-  out.setMemMb(r.mem_mb.value());
-  out.setDiskMb(r.disk_mb.value());
-  out.setGpus(r.gpus.value());
-  auto list = out.initPorts(static_cast<unsigned>(ports.size()));
-  for (unsigned i = 0; i < ports.size(); ++i) {
-    list[i].setBegin(ports[i].begin);
-    list[i].setEnd(ports[i].end);
-  }
-}
-
 template <class Builder>
 void FillAgent(Builder a, const std::string& id, const RegisterAgent& command) {
   a.setAgentId(id);
   a.setHostname(command.hostname);
   a.setAddress(command.address);
-  SetResources(a.initResources(), command.resources, command.ports);
+  ToSchema(a.initResources(), command.resources, command.ports);
   auto attrs = a.initAttributes(static_cast<unsigned>(command.attributes.size()));
   for (unsigned i = 0; i < command.attributes.size(); ++i) {
     attrs[i].setKey(command.attributes[i].first);
@@ -149,6 +136,18 @@ Status CheckTasks(const ProjectionSet& state, const AcceptOffer& command) {
 }
 
 }  // namespace
+
+void ToSchema(schema::Resources::Builder out, const ResourceVector& r, const std::vector<PortRange>& ports) {
+  out.setCpus(r.cpus.value());
+  out.setMemMb(r.mem_mb.value());
+  out.setDiskMb(r.disk_mb.value());
+  out.setGpus(r.gpus.value());
+  auto list = out.initPorts(static_cast<unsigned>(ports.size()));
+  for (unsigned i = 0; i < ports.size(); ++i) {
+    list[i].setBegin(ports[i].begin);
+    list[i].setEnd(ports[i].end);
+  }
+}
 
 Result<Outcome> DecideRegisterAgent(const ProjectionSet& state, const RegisterAgent& command,
                                     const CommandContext& context) {
@@ -245,7 +244,7 @@ Result<Outcome> DecideAcceptOffer(const ProjectionSet& state, const AcceptOffer&
       l.setAgentId(command.agent_id);
       l.setHostname(agent->second.hostname);
       l.setRole(framework->second.role);
-      SetResources(l.initResources(), task.resources, {});
+      ToSchema(l.initResources(), task.resources, {});
       auto ports = l.initHostPorts(static_cast<unsigned>(task.host_ports.size()));
       for (unsigned i = 0; i < task.host_ports.size(); ++i) ports.set(i, task.host_ports[i]);
       auto labels = l.initLabels(static_cast<unsigned>(task.labels.size()));

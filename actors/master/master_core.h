@@ -38,6 +38,10 @@ struct PortRange {
 
 using Attributes = std::vector<std::pair<std::string, std::string>>;
 
+// Resources (and port ranges) as the schema writes them.
+void ToSchema(schema::Resources::Builder out, const ResourceVector& resources,
+              const std::vector<PortRange>& ports);
+
 // ------------------------------------------------------------ commands
 
 struct TaskReport {

@@ -11,19 +11,6 @@ ResourceVector FromWire(schema::Resources::Reader r) {
           Quantity::FromDouble(r.getDiskMb()), Quantity::FromDouble(r.getGpus())};
 }
 
-void ToWire(schema::Resources::Builder out, const ResourceVector& r,
-            const std::vector<master::PortRange>& ports) {
-  out.setCpus(r.cpus.value());
-  out.setMemMb(r.mem_mb.value());
-  out.setDiskMb(r.disk_mb.value());
-  out.setGpus(r.gpus.value());
-  auto list = out.initPorts(static_cast<unsigned>(ports.size()));
-  for (unsigned i = 0; i < ports.size(); ++i) {
-    list[i].setBegin(ports[i].begin);
-    list[i].setEnd(ports[i].end);
-  }
-}
-
 template <class Fill>
 Bytes Build(Fill&& fill) {
   capnp::MallocMessageBuilder message;
@@ -61,7 +48,7 @@ Bytes RegisterAgentMessage(const master::RegisterAgent& c) {
     r.setAgentId(c.agent_id);
     r.setHostname(c.hostname);
     r.setAddress(c.address);
-    ToWire(r.initResources(), c.resources, c.ports);
+    master::ToSchema(r.initResources(), c.resources, c.ports);
     auto attrs = r.initAttributes(static_cast<unsigned>(c.attributes.size()));
     for (unsigned i = 0; i < c.attributes.size(); ++i) {
       attrs[i].setKey(c.attributes[i].first);

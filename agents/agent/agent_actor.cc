@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,6 +9,7 @@
 #include <caf/io/all.hpp>
 
 #include "actors/protocol/wire.h"
+#include "actors/runtime/signals.h"
 
 namespace regatta::agent {
 namespace {
@@ -139,11 +139,7 @@ agent_actor::behavior_type AgentBehavior(AgentPointer self) {
 }  // namespace
 
 Status RunAgent(const AgentOptions& given) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  runtime::BlockStopSignals();  // before CAF starts its threads
 
   AgentOptions options = given;
   std::error_code ec;
@@ -165,8 +161,7 @@ Status RunAgent(const AgentOptions& given) {
   });
   std::cerr << "regatta agent: work dir " << options.work_dir << ", master " << options.master_host << ":"
             << options.master_port << "\n";
-  int signal = 0;
-  sigwait(&signals, &signal);
+  runtime::WaitForStopSignal();
   std::cerr << "regatta agent: stopping\n";
   caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
   return Status::Ok();
