@@ -12,6 +12,7 @@
 #include "events/log_uri.h"
 #include "events/real_inputs.h"
 #include "events/snapshot_store.h"
+#include "events/time_format.h"
 #include "projections/replay.h"
 
 namespace regatta::master {
@@ -64,6 +65,29 @@ void SendKills(MasterPointer self, const Outcome& outcome) {
   }
 }
 
+// Sends RunTask to the agent of every task the outcome launched, with the
+// app's current spec from the history projection.
+[[maybe_unused]] void DispatchRunTasks(MasterPointer self, const Outcome& outcome) {
+  EventDecoder decoder;
+  for (const EncodedEvent& encoded : outcome.events) {
+    auto event = decoder.Decode(LoggedEvent{0, encoded.bytes});
+    if (!event.ok() || !event->envelope.getEvent().isTaskLaunched()) continue;
+    auto task = event->envelope.getEvent().getTaskLaunched();
+    auto session = self->state.sessions.find(task.getAgentId());
+    auto app = self->state.projections.history().apps().find(task.getAppId().cStr());
+    if (session == self->state.sessions.end() || app == self->state.projections.history().apps().end()) continue;
+    const std::string* spec = nullptr;
+    for (const auto& change : app->second.changes) {
+      if (change.kind == projections::ChangeKind::kDefined) spec = &change.spec;
+    }
+    if (spec == nullptr) continue;
+    auto reader = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(spec->begin(), spec->end()), "app spec");
+    if (!reader.ok()) continue;
+    self->send(session->second.handle, protocol::master_atom::value,
+               Wire{protocol::RunTaskMessage(task, reader->root())});
+  }
+}
+
 Wire ReplyFor(const Status& status) {
   if (status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kIoError) {
     return Wire{protocol::UnavailableReply(status.message())};
@@ -104,6 +128,35 @@ Wire OnStatus(MasterPointer self, protocol::StatusUpdate::Reader message) {
   return Wire{protocol::AcknowledgedReply()};
 }
 
+Wire OnClient(MasterPointer self, protocol::ClientMessage::Reader message) {
+  CommandContext context = Context();
+  if (message.getPrincipal().size()) context.principal = message.getPrincipal();
+  Result<Outcome> outcome = Status::InvalidArgument("client message of an unknown kind");
+  switch (message.which()) {
+    case protocol::ClientMessage::DEFINE_APP:
+      outcome = DecideDefineApp(self->state.projections, message.getDefineApp(),
+                                FormatRfc3339(context.now_nanos), context);
+      break;
+    case protocol::ClientMessage::SCALE_APP:
+      outcome = DecideScaleApp(self->state.projections, message.getScaleApp().getAppId(),
+                               message.getScaleApp().getInstances(), context);
+      break;
+    case protocol::ClientMessage::KILL_TASK: {
+      const auto& tasks = self->state.projections.scheduling().tasks();
+      auto task = tasks.find(message.getKillTask().cStr());
+      if (task == tasks.end()) return ReplyFor(Status::NotFound(std::string("no live task ") + message.getKillTask().cStr()));
+      Outcome kill;
+      kill.effects.push_back({Effect::Kind::kKillTask, task->second.agent_id, task->first});
+      outcome = std::move(kill);
+      break;
+    }
+  }
+  if (!outcome.ok()) return ReplyFor(outcome.status());
+  if (Status s = Commit(self->state, *outcome); !s.ok()) return ReplyFor(s);
+  SendKills(self, *outcome);
+  return Wire{protocol::AcknowledgedReply()};
+}
+
 void CheckHeartbeats(MasterPointer self) {
   const std::int64_t now = WallClockNanos();
   const std::int64_t timeout = std::chrono::nanoseconds(self->state.options.heartbeat_timeout).count();
@@ -135,6 +188,11 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
           case protocol::AgentMessage::STATUS_UPDATE: return OnStatus(self, root.getStatusUpdate());
         }
         return ReplyFor(Status::InvalidArgument("agent message of an unknown kind"));
+      },
+      [=](protocol::client_atom, Wire wire) -> Wire {
+        auto message = protocol::Received<protocol::ClientMessage>::Read(wire.bytes, "client message");
+        if (!message.ok()) return ReplyFor(Status::InvalidArgument(message.status().message()));
+        return OnClient(self, message->root());
       },
       [=](protocol::tick_atom) {
         CheckHeartbeats(self);

@@ -258,6 +258,67 @@ Result<Outcome> DecideAcceptOffer(const ProjectionSet& state, const AcceptOffer&
   return out;
 }
 
+namespace {
+
+Status CheckAppId(const std::string& id) {
+  const Status bad = Status::InvalidArgument(
+      "id: '" + id + "' must be an absolute path of lowercase letters, digits, '-' and '.', like /prod/web");
+  if (id.size() < 2 || id[0] != '/' || id.back() == '/') return bad;
+  for (std::size_t i = 1; i < id.size(); ++i) {
+    const char c = id[i];
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                    (c == '/' && id[i - 1] != '/');
+    if (!ok) return bad;
+  }
+  return Status::Ok();
+}
+
+Status CheckSpec(schema::AppSpec::Reader spec) {
+  REGATTA_RETURN_IF_ERROR(CheckAppId(spec.getId()));
+  if (spec.getCmd().size() == 0 && spec.getArgs().size() == 0) {
+    return Status::InvalidArgument("cmd: an app needs cmd or args");
+  }
+  if (!(spec.getCpus() > 0)) return Status::InvalidArgument("cpus: must be greater than 0");
+  if (!(spec.getMemMb() > 0)) return Status::InvalidArgument("mem: must be greater than 0");
+  if (spec.getDiskMb() < 0) return Status::InvalidArgument("disk: must not be negative");
+  return Status::Ok();
+}
+
+const projections::AppHistory* LiveApp(const ProjectionSet& state, const std::string& id) {
+  auto it = state.history().apps().find(id);
+  return it == state.history().apps().end() || it->second.deleted ? nullptr : &it->second;
+}
+
+}  // namespace
+
+Result<Outcome> DecideDefineApp(const ProjectionSet&, schema::AppSpec::Reader spec, const std::string& version,
+                                const CommandContext& context) {
+  REGATTA_RETURN_IF_ERROR(CheckSpec(spec));
+  Outcome out;
+  Emitter(context, &out).Emit([&](auto e) {
+    auto defined = e.initAppDefined();
+    defined.setSpec(spec);
+    defined.setVersion(version);
+  });
+  return out;
+}
+
+Result<Outcome> DecideScaleApp(const ProjectionSet& state, const std::string& app_id, std::uint32_t instances,
+                               const CommandContext& context) {
+  const projections::AppHistory* app = LiveApp(state, app_id);
+  if (app == nullptr) return Status::NotFound("appId: no app " + app_id);
+  Outcome out;
+  const std::uint32_t previous = app->changes.back().instances;
+  if (previous == instances) return out;
+  Emitter(context, &out).Emit([&](auto e) {
+    auto scaled = e.initAppScaled();
+    scaled.setAppId(app_id);
+    scaled.setInstances(instances);
+    scaled.setPreviousInstances(previous);
+  });
+  return out;
+}
+
 Result<Outcome> DecideAgentUnreachable(const ProjectionSet& state, const std::string& agent_id,
                                        const CommandContext& context) {
   auto agent = state.scheduling().agents().find(agent_id);

@@ -136,6 +136,14 @@ struct Outcome {
                                                 const AcceptOffer& command,
                                                 const CommandContext& context);
 
+// Checks a Marathon-style app definition and records it as a new version.
+// InvalidArgument names the field: "id: must be an absolute path like /prod/web".
+[[nodiscard]] Result<Outcome> DecideDefineApp(const ProjectionSet& state, schema::AppSpec::Reader spec,
+                                              const std::string& version, const CommandContext& context);
+
+[[nodiscard]] Result<Outcome> DecideScaleApp(const ProjectionSet& state, const std::string& app_id,
+                                             std::uint32_t instances, const CommandContext& context);
+
 // The agent missed its heartbeats: it and its live tasks become UNREACHABLE.
 [[nodiscard]] Result<Outcome> DecideAgentUnreachable(const ProjectionSet& state,
                                                      const std::string& agent_id,

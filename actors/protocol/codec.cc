@@ -102,4 +102,12 @@ Bytes KillTaskMessage(const std::string& task_id, double grace_seconds) {
   });
 }
 
+Bytes RunTaskMessage(schema::TaskLaunched::Reader task, schema::AppSpec::Reader spec) {
+  return Build([&](capnp::MessageBuilder& m) {
+    auto run = m.initRoot<MasterMessage>().initRunTask();
+    run.setTask(task);
+    run.setSpec(spec);
+  });
+}
+
 }  // namespace regatta::protocol

@@ -50,6 +50,7 @@ Bytes AcknowledgedReply();
 Bytes RefusedReply(const std::string& why);
 Bytes UnavailableReply(const std::string& why);
 Bytes KillTaskMessage(const std::string& task_id, double grace_seconds);
+Bytes RunTaskMessage(schema::TaskLaunched::Reader task, schema::AppSpec::Reader spec);
 
 }  // namespace regatta::protocol
 

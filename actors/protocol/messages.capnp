@@ -74,3 +74,22 @@ struct MasterMessage {
     killTask @1 :KillTask;
   }
 }
+
+# ------------------------------------------------------------ client -> master
+
+struct ScaleApp {
+  appId @0 :Text;
+  instances @1 :UInt32;
+}
+
+struct ClientMessage {
+  # What `regatta run`, `regatta kill` and the APIs ask of the master. The
+  # master answers with a MasterReply (acknowledged, refused or unavailable).
+  union {
+    defineApp @0 :E.AppSpec;
+    scaleApp @1 :ScaleApp;
+    killTask @2 :Text;
+  }
+  principal @3 :Text;
+  reason @4 :Text;
+}

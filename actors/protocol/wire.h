@@ -23,12 +23,15 @@ typename Inspector::result_type inspect(Inspector& f, Wire& x) {
 using agent_atom = caf::atom_constant<caf::atom("agent")>;    // agent -> master
 using master_atom = caf::atom_constant<caf::atom("master")>;  // master -> agent
 using tick_atom = caf::atom_constant<caf::atom("tick")>;      // an actor's own timer
+using client_atom = caf::atom_constant<caf::atom("client")>;  // CLI/API -> master
 
 // An agent takes orders (RunTask, KillTask) from the master.
 using agent_actor = caf::typed_actor<caf::reacts_to<master_atom, Wire>, caf::reacts_to<tick_atom>>;
 
 // The master answers an agent's AgentMessage with a MasterReply.
+// A client's ClientMessage gets a MasterReply too.
 using master_actor = caf::typed_actor<caf::replies_to<agent_atom, agent_actor, Wire>::with<Wire>,
+                                      caf::replies_to<client_atom, Wire>::with<Wire>,
                                       caf::reacts_to<tick_atom>>;
 
 // Every node of a cluster must register the same names.

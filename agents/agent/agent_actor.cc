@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include <caf/io/all.hpp>
 
 #include "actors/protocol/wire.h"
+#include "agents/containerizer/containerizer.h"
 #include "actors/runtime/signals.h"
 
 namespace regatta::agent {
@@ -18,8 +20,18 @@ using protocol::agent_actor;
 using protocol::master_actor;
 using protocol::Wire;
 
+// A status update the master has not acknowledged yet.
+struct PendingUpdate {
+  master::StatusUpdate update;  // agent_id is filled in when sent
+  std::uint64_t sequence = 0;   // which version of the task's update this is
+  bool in_flight = false;
+  bool terminal = false;  // acknowledged -> the containerizer may forget the task
+};
+
 struct AgentState {
   AgentOptions options;
+  std::unique_ptr<ProcessContainerizer> containerizer;
+  std::map<std::string, PendingUpdate> updates;  // by task id; the newest wins
   std::string agent_id;      // empty until the master names us
   bool registered = false;   // the master knows our session
   master_actor master;       // invalid until connected
@@ -29,6 +41,12 @@ struct AgentState {
 };
 
 using AgentPointer = agent_actor::stateful_pointer<AgentState>;
+
+bool scheduling_terminal(schema::TaskState state) {
+  using S = schema::TaskState;
+  return state == S::FINISHED || state == S::FAILED || state == S::KILLED || state == S::ERROR ||
+         state == S::DROPPED || state == S::LOST || state == S::GONE;
+}
 
 std::string IdFile(const AgentOptions& o) { return o.work_dir + "/agent_id"; }
 
@@ -97,7 +115,95 @@ Wire RegistrationMessage(const AgentState& s) {
   command.resources = s.options.resources;
   command.ports = s.options.ports;
   command.attributes = s.options.attributes;
+  for (const std::string& task : s.containerizer->Running()) {
+    command.running.push_back({task, schema::TaskState::RUNNING});
+  }
   return Wire{protocol::RegisterAgentMessage(command)};
+}
+
+void Queue(AgentPointer self, const std::string& task, schema::TaskState state, const std::string& reason,
+           const std::string& message, int exit_code) {
+  static std::uint64_t sequence = 0;
+  master::StatusUpdate update{task, "", state, reason, message, exit_code};
+  self->state.updates[task] = PendingUpdate{update, ++sequence, false, scheduling_terminal(state)};
+}
+
+void SendUpdates(AgentPointer self) {
+  if (!self->state.registered) return;
+  for (auto& [task, pending] : self->state.updates) {
+    if (pending.in_flight) continue;
+    pending.in_flight = true;
+    const std::string id = task;
+    const std::uint64_t sent = pending.sequence;
+    master::StatusUpdate update = pending.update;
+    update.agent_id = self->state.agent_id;
+    self->request(self->state.master, std::chrono::seconds(5), protocol::agent_atom::value,
+                  caf::actor_cast<agent_actor>(self), Wire{protocol::StatusUpdateMessage(update)})
+        .then(
+            [=](Wire& reply) {
+              auto it = self->state.updates.find(id);
+              if (it == self->state.updates.end()) return;
+              it->second.in_flight = false;
+              auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "reply");
+              if (!answer.ok() || !answer->root().isAcknowledged() || it->second.sequence != sent) return;
+              if (it->second.terminal) (void)self->state.containerizer->Acknowledge(id);
+              self->state.updates.erase(it);
+            },
+            [=](caf::error&) {
+              if (auto it = self->state.updates.find(id); it != self->state.updates.end()) it->second.in_flight = false;
+            });
+  }
+}
+
+void Reap(AgentPointer self) {
+  for (const TaskExit& exit : self->state.containerizer->Poll(ProcessContainerizer::Clock::now())) {
+    std::cerr << "regatta agent: task " << exit.task_id << " ended: " << exit.message << "\n";
+    Queue(self, exit.task_id, exit.state, "", exit.message, exit.exit_code);
+  }
+}
+
+LaunchSpec ToLaunchSpec(const AgentState& s, protocol::RunTask::Reader run) {
+  auto task = run.getTask();
+  auto spec = run.getSpec();
+  LaunchSpec launch;
+  launch.task_id = task.getTaskId();
+  launch.app_id = task.getAppId();
+  launch.cmd = spec.getCmd();
+  for (auto arg : spec.getArgs()) launch.argv.emplace_back(arg);
+  for (auto kv : spec.getEnv()) launch.env.emplace_back(kv.getKey(), kv.getValue());
+  for (auto port : task.getHostPorts()) launch.host_ports.push_back(port);
+  for (auto def : spec.getPortDefinitions()) launch.port_names.emplace_back(def.getName());
+  launch.port_names.resize(launch.host_ports.size());
+  launch.hostname = s.options.hostname;
+  launch.cpus = task.getResources().getCpus();
+  launch.mem_mb = static_cast<std::uint64_t>(task.getResources().getMemMb());
+  launch.kill_grace = std::chrono::milliseconds(static_cast<long>(spec.getKillGracePeriodSeconds() * 1000));
+  return launch;
+}
+
+void OnOrder(AgentPointer self, const Wire& wire) {
+  auto message = protocol::Received<protocol::MasterMessage>::Read(wire.bytes, "master order");
+  if (!message.ok()) {
+    std::cerr << "regatta agent: " << message.status().message() << "\n";
+    return;
+  }
+  auto root = message->root();
+  if (root.isKillTask()) {
+    auto kill = root.getKillTask();
+    auto grace = std::chrono::milliseconds(static_cast<long>(kill.getGracePeriodSeconds() * 1000));
+    Status s = self->state.containerizer->Kill(kill.getTaskId(), ProcessContainerizer::Clock::now(), grace);
+    if (!s.ok()) std::cerr << "regatta agent: kill " << kill.getTaskId().cStr() << ": " << s.message() << "\n";
+    return;
+  }
+  const LaunchSpec launch = ToLaunchSpec(self->state, root.getRunTask());
+  Status launched = self->state.containerizer->Launch(launch);
+  if (launched.ok()) {
+    Queue(self, launch.task_id, schema::TaskState::RUNNING, "", "", 0);
+  } else {
+    std::cerr << "regatta agent: launch " << launch.task_id << ": " << launched.message() << "\n";
+    Queue(self, launch.task_id, schema::TaskState::FAILED, "REASON_CONTAINER_LAUNCH_FAILED", launched.message(), -1);
+  }
+  SendUpdates(self);  // RUNNING should not wait for the next tick
 }
 
 void Tick(AgentPointer self) {
@@ -124,13 +230,11 @@ void Tick(AgentPointer self) {
 agent_actor::behavior_type AgentBehavior(AgentPointer self) {
   self->send(self, protocol::tick_atom::value);
   return {
-      [=](protocol::master_atom, Wire) {
-        // Running tasks (RunTask, KillTask) arrives with the process
-        // containerizer; until then an order is refused loudly.
-        std::cerr << "regatta agent: task orders are not handled by this build yet\n";
-      },
+      [=](protocol::master_atom, Wire wire) { OnOrder(self, wire); },
       [=](protocol::tick_atom) {
+        Reap(self);
         Tick(self);
+        SendUpdates(self);
         self->delayed_send(self, self->state.options.heartbeat_interval, protocol::tick_atom::value);
       },
   };
@@ -150,6 +254,13 @@ Status RunAgent(const AgentOptions& given) {
     ::gethostname(host, sizeof host - 1);
     options.hostname = host;
   }
+  ContainerizerOptions containment;
+  containment.executor_path = options.executor_path;
+  containment.enable_cgroups = options.enable_cgroups;
+  auto containerizer = ProcessContainerizer::Create(options.work_dir, containment);
+  if (!containerizer.ok()) return containerizer.status();
+  auto recovered = (*containerizer)->Recover(ProcessContainerizer::Clock::now());
+  if (!recovered.ok()) return recovered.status();
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   protocol::RegisterMessageTypes(cfg);
@@ -157,6 +268,13 @@ Status RunAgent(const AgentOptions& given) {
   auto agent = system.spawn<caf::detached>([&](AgentPointer self) {
     self->state.options = options;
     self->state.agent_id = LoadId(options);
+    self->state.containerizer = std::move(*containerizer);
+    for (const RecoveredTask& task : *recovered) {
+      std::cerr << "regatta agent: recovered task " << task.info.task_id << (task.running() ? " (running)" : " (ended)") << "\n";
+      if (!task.running()) {
+        Queue(self, task.info.task_id, task.exit->state, "", task.exit->message, task.exit->exit_code);
+      }
+    }
     return AgentBehavior(self);
   });
   std::cerr << "regatta agent: work dir " << options.work_dir << ", master " << options.master_host << ":"

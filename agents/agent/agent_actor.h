@@ -2,6 +2,13 @@
 // heartbeats, reregisters when the master forgets it (a master restart, a
 // partition it was declared unreachable in), and keeps its id across its
 // own restarts in <work_dir>/agent_id.
+//
+// It runs the master's tasks with the process containerizer and reports
+// every change of state at least once: an update is resent on every tick
+// until the master acknowledges it, and only then is the task's checkpoint
+// dropped. Restarted on the same work dir, it recovers its running tasks
+// (they were never its children: see containerizer.h) and reports them when
+// it reregisters.
 #pragma once
 
 #include <chrono>
@@ -24,6 +31,8 @@ struct AgentOptions {
   std::vector<master::PortRange> ports;
   master::Attributes attributes;
   std::chrono::milliseconds heartbeat_interval{1000};
+  std::string executor_path;  // the regatta-executor binary
+  bool enable_cgroups = true;
 };
 
 // Runs the agent until SIGINT/SIGTERM.

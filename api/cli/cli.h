@@ -10,6 +10,7 @@
 
 #include "events/event.h"
 #include "events/real_inputs.h"
+#include "events/time_format.h"
 #include "events/status.h"
 
 namespace regatta::cli {
@@ -34,6 +35,5 @@ struct PointInHistory {
 Result<PointInHistory> ParsePointInHistory(const std::string& flag, const std::string& text);
 Result<Revision> ParseRevision(const std::string& flag, const std::string& text);
 Result<std::int64_t> ParseRfc3339(const std::string& text);
-std::string FormatRfc3339(std::int64_t time_nanos);
 
 }  // namespace regatta::cli

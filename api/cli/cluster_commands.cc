@@ -95,6 +95,8 @@ int Agent(const AgentCommandOptions& options) {
     run.attributes.emplace_back(attribute.substr(0, colon), attribute.substr(colon + 1));
   }
   run.heartbeat_interval = std::chrono::milliseconds(static_cast<long>(options.heartbeat_seconds * 1000));
+  run.executor_path = options.executor;
+  run.enable_cgroups = !options.no_cgroups;
   if (Status s = agent::RunAgent(run); !s.ok()) return Fail(s);
   return 0;
 }

@@ -54,6 +54,8 @@ struct AgentCommandOptions {
   std::string ports = "31000-32000";
   std::vector<std::string> attributes;
   double heartbeat_seconds = 1;
+  std::string executor = REGATTA_DEFAULT_EXECUTOR;
+  bool no_cgroups = false;
 };
 int Agent(const AgentCommandOptions& options);
 

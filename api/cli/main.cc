@@ -89,6 +89,8 @@ int Run(int argc, char** argv) {
   agent_cmd->add_option("--ports", agent.ports, "Port ranges to offer")->capture_default_str();
   agent_cmd->add_option("--attribute", agent.attributes, "KEY:VALUE (repeatable), e.g. zone:z1");
   agent_cmd->add_option("--heartbeat", agent.heartbeat_seconds, "Seconds between heartbeats")->capture_default_str();
+  agent_cmd->add_option("--executor", agent.executor, "The regatta-executor binary")->capture_default_str();
+  agent_cmd->add_flag("--no-cgroups", agent.no_cgroups, "Do not limit tasks with cgroups");
   agent_cmd->callback([&] { exit_code = Agent(agent); });
 
   auto* agents_cmd = app.add_subcommand("agents", "List the agents the log knows");

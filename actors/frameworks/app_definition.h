@@ -1,0 +1,45 @@
+// An app's current definition, decoded once from the history projection:
+// what the services planner needs to place its tasks, and nothing else.
+//
+// The history keeps every change in log order. The current definition is the
+// last kDefined change, with its instance count replaced by any kScaled
+// change logged after it (scaling does not write a new version). A deleted
+// app has no current definition; one defined again after its deletion has.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/master/master_core.h"
+#include "actors/scheduling/constraints.h"
+#include "events/status.h"
+#include "projections/history.h"
+
+namespace regatta::frameworks {
+
+struct AppDefinition {
+  std::string id;
+  std::string version;                      // the defining change's version
+  std::uint32_t instances = 0;              // after scaling
+  projections::ResourceVector resources;    // per task
+  std::vector<std::string> port_names;      // one host port per entry, in order
+  std::vector<scheduling::Constraint> constraints;
+  master::Attributes labels;                // as the spec writes them
+  // Not ok: the app cannot be placed, and the message says why (a
+  // constraint that does not parse, spec bytes that do not decode). The
+  // planner reports it as the app's waiting reason.
+  Status invalid;
+};
+
+// nullopt when `app` was never defined or its last definition was deleted.
+std::optional<AppDefinition> CurrentDefinition(std::string_view id,
+                                               const projections::AppHistory& app);
+
+// Every app with a current definition, sorted by id: the order the planner
+// serves apps in, so equal states give equal plans.
+std::vector<AppDefinition> LiveApps(const projections::HistoryProjection& history);
+
+}  // namespace regatta::frameworks

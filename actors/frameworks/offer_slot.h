@@ -1,0 +1,45 @@
+// One offer as a plan fills it: what is left of its resources and ports,
+// and the tasks placed on it so far. Internal to the services planner.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "actors/allocator/drf.h"
+#include "actors/frameworks/app_definition.h"
+#include "actors/master/master_core.h"
+#include "projections/scheduling.h"
+
+namespace regatta::frameworks {
+
+struct OfferSlot {
+  const allocator::Offer* offer = nullptr;
+  const projections::AgentInfo* agent = nullptr;  // nullptr: unknown or not active
+  std::size_t agent_index = 0;  // dense over the offers' agents, in id order
+  projections::ResourceVector left;
+  std::vector<allocator::PortRange> free_ports;  // sorted, disjoint; used from next_range
+  std::size_t next_range = 0;
+  std::uint64_t ports_left = 0;
+  std::vector<master::TaskToLaunch> tasks;
+};
+
+// Why an offer cannot take one more task of an app, whatever its
+// constraints say. The order is the order of the checks.
+enum class Shortfall : std::uint8_t { kNone, kAgent, kCpus, kMem, kDisk, kGpus, kPorts };
+inline constexpr std::size_t kShortfalls = 7;
+const char* ShortfallText(Shortfall why);
+
+// The offers addressed to `framework_id`, sorted by agent id (then input
+// order), with their agents looked up in `cluster`. The slots point into
+// `offers` and `cluster`: both must outlive them.
+std::vector<OfferSlot> MakeSlots(const std::vector<allocator::Offer>& offers,
+                                 std::string_view framework_id,
+                                 const projections::SchedulingProjection& cluster);
+
+Shortfall CheckFits(const OfferSlot& slot, const AppDefinition& app);
+
+// Takes the `count` lowest free ports. REQUIRES: slot.ports_left >= count.
+std::vector<std::uint32_t> TakePorts(OfferSlot& slot, std::size_t count);
+
+}  // namespace regatta::frameworks
