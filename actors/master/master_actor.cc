@@ -2,9 +2,12 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 
 #include <caf/io/all.hpp>
 
+#include "actors/allocator/drf.h"
+#include "actors/frameworks/services_planner.h"
 #include "actors/master/master_core.h"
 #include "actors/protocol/wire.h"
 #include "actors/runtime/signals.h"
@@ -31,11 +34,16 @@ struct MasterState {
   std::unique_ptr<EventLog> log;
   ProjectionSet projections;
   std::map<std::string, AgentSession> sessions;
+  projections::StringMap<scheduling::BackoffState> backoff;  // by app id
+  std::uint64_t cycles = 0;
   MasterOptions options;
   static inline const char* name = "regatta.master";
 };
 
 using MasterPointer = master_actor::stateful_pointer<MasterState>;
+
+// How often the master checks heartbeats and runs an allocation cycle.
+constexpr std::chrono::milliseconds kCyclePeriod{100};
 
 CommandContext Context() {
   return CommandContext{WallClockNanos(), "regatta:master", NewUuid(), [] { return NewUuid(); }};
@@ -67,7 +75,7 @@ void SendKills(MasterPointer self, const Outcome& outcome) {
 
 // Sends RunTask to the agent of every task the outcome launched, with the
 // app's current spec from the history projection.
-[[maybe_unused]] void DispatchRunTasks(MasterPointer self, const Outcome& outcome) {
+void DispatchRunTasks(MasterPointer self, const Outcome& outcome) {
   EventDecoder decoder;
   for (const EncodedEvent& encoded : outcome.events) {
     auto event = decoder.Decode(LoggedEvent{0, encoded.bytes});
@@ -120,10 +128,17 @@ Wire OnHeartbeat(MasterPointer self, protocol::Heartbeat::Reader message) {
   return Wire{protocol::AcknowledgedReply()};
 }
 
+void NoteTaskEnd(MasterState& st, const std::string& app_id, schema::TaskState state, std::int64_t now);
+
 Wire OnStatus(MasterPointer self, protocol::StatusUpdate::Reader message) {
-  auto outcome = DecideStatusUpdate(self->state.projections, protocol::ToCommand(message), Context());
+  const CommandContext context = Context();
+  auto outcome = DecideStatusUpdate(self->state.projections, protocol::ToCommand(message), context);
   if (!outcome.ok()) return ReplyFor(outcome.status());
+  const auto& tasks = self->state.projections.scheduling().tasks();
+  auto task = tasks.find(message.getTaskId().cStr());
+  const std::string app = task == tasks.end() ? "" : task->second.app_id;
   if (Status s = Commit(self->state, *outcome); !s.ok()) return ReplyFor(s);
+  if (!outcome->events.empty() && !app.empty()) NoteTaskEnd(self->state, app, message.getState(), context.now_nanos);
   SendKills(self, *outcome);
   return Wire{protocol::AcknowledgedReply()};
 }
@@ -157,6 +172,88 @@ Wire OnClient(MasterPointer self, protocol::ClientMessage::Reader message) {
   return Wire{protocol::AcknowledgedReply()};
 }
 
+// An agent's port ranges less the host ports its live tasks hold.
+std::vector<allocator::PortRange> FreePorts(const ProjectionSet& state, const std::string& agent_id,
+                                            const projections::AgentInfo& agent) {
+  std::set<std::uint32_t> used;
+  for (const std::string& task : state.scheduling().TasksOn(agent_id)) {
+    for (std::uint32_t port : state.scheduling().tasks().find(task)->second.host_ports) used.insert(port);
+  }
+  std::vector<allocator::PortRange> free;
+  for (auto [begin, end] : agent.port_ranges) {
+    std::uint32_t start = begin;
+    for (auto it = used.lower_bound(begin); it != used.end() && *it <= end; ++it) {
+      if (*it > start) free.push_back({start, *it - 1});
+      start = *it + 1;
+    }
+    if (start <= end) free.push_back({start, end});
+  }
+  return free;
+}
+
+allocator::AllocationInput AllocationFor(const MasterState& st, std::int64_t now) {
+  allocator::AllocationInput in;
+  const auto& sched = st.projections.scheduling();
+  for (const auto& [id, agent] : sched.agents()) {
+    if (agent.status != projections::AgentStatus::kActive || !st.sessions.count(id)) continue;
+    ResourceVector free = agent.total;
+    free -= agent.used;
+    in.agents.push_back({id, free, FreePorts(st.projections, id, agent)});
+    in.cluster_total += agent.total;
+  }
+  auto usage = sched.usage_by_framework().find("services");
+  in.frameworks.push_back({"services", "*",
+                           usage == sched.usage_by_framework().end() ? ResourceVector{} : usage->second.allocated});
+  in.now_nanos = now;
+  in.seed = st.cycles;
+  return in;
+}
+
+// One allocation and launch cycle of the built-in services framework.
+void SchedulingCycle(MasterPointer self) {
+  auto& st = self->state;
+  const CommandContext context = Context();
+  ++st.cycles;
+  frameworks::PlannerInput planner;
+  planner.state = &st.projections;
+  planner.offers = allocator::Allocate(AllocationFor(st, context.now_nanos));
+  if (planner.offers.empty()) return;
+  planner.now_nanos = context.now_nanos;
+  planner.backoff = &st.backoff;
+  planner.new_task_id = [](std::string_view app) {
+    return projections::DnsLabelForApp(app) + "." + NewUuid();
+  };
+  const frameworks::Plan plan = frameworks::PlanLaunches(planner);
+  for (const AcceptOffer& accept : plan.accepts) {
+    auto outcome = DecideAcceptOffer(st.projections, accept, context);
+    if (!outcome.ok()) {
+      std::cerr << "regatta master: launch on " << accept.agent_id << " refused: " << outcome.status().message() << "\n";
+      continue;
+    }
+    if (Status s = Commit(st, *outcome); !s.ok()) {
+      std::cerr << "regatta master: launch not recorded: " << s.message() << "\n";
+      return;
+    }
+    DispatchRunTasks(self, *outcome);
+  }
+}
+
+// A failed task puts its app in launch backoff (Marathon's backoffSeconds,
+// backoffFactor, maxLaunchDelaySeconds).
+void NoteTaskEnd(MasterState& st, const std::string& app_id, schema::TaskState state, std::int64_t now) {
+  if (!scheduling::CountsTowardBackoff(scheduling::ToTaskPhase(state))) return;
+  auto app = st.projections.history().apps().find(app_id);
+  if (app == st.projections.history().apps().end()) return;
+  scheduling::BackoffPolicy policy;
+  for (const auto& change : app->second.changes) {
+    if (change.kind != projections::ChangeKind::kDefined) continue;
+    auto spec = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(change.spec.begin(), change.spec.end()), "spec");
+    if (!spec.ok()) continue;
+    if (auto p = scheduling::BackoffPolicyOf(spec->root()); p.ok()) policy = *p;
+  }
+  st.backoff[app_id].RecordFailure(policy, now);
+}
+
 void CheckHeartbeats(MasterPointer self) {
   const std::int64_t now = WallClockNanos();
   const std::int64_t timeout = std::chrono::nanoseconds(self->state.options.heartbeat_timeout).count();
@@ -176,7 +273,7 @@ void CheckHeartbeats(MasterPointer self) {
 }
 
 master_actor::behavior_type MasterBehavior(MasterPointer self) {
-  self->delayed_send(self, self->state.options.heartbeat_timeout / 2, protocol::tick_atom::value);
+  self->delayed_send(self, kCyclePeriod, protocol::tick_atom::value);
   return {
       [=](protocol::agent_atom, agent_actor agent, Wire wire) -> Wire {
         auto message = protocol::Received<protocol::AgentMessage>::Read(wire.bytes, "agent message");
@@ -196,7 +293,8 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
       },
       [=](protocol::tick_atom) {
         CheckHeartbeats(self);
-        self->delayed_send(self, self->state.options.heartbeat_timeout / 2, protocol::tick_atom::value);
+        SchedulingCycle(self);
+        self->delayed_send(self, kCyclePeriod, protocol::tick_atom::value);
       },
   };
 }
@@ -231,6 +329,9 @@ Status RunMaster(const MasterOptions& options) {
     self->state.log = std::move(*log);
     self->state.projections = std::move(*projections);
     self->state.options = options;
+    // The built-in services framework is always there.
+    auto framework = DecideRegisterFramework(self->state.projections, {"services", "services", "*"}, Context());
+    if (framework.ok()) (void)Commit(self->state, *framework);
     return MasterBehavior(self);
   });
   auto port = system.middleman().publish(master, options.listen_port, options.listen_host.c_str(), true);

@@ -61,6 +61,21 @@ int Agent(const AgentCommandOptions& options);
 
 int Agents(const GlobalOptions& global);
 
+struct RunOptions {
+  std::string master = "127.0.0.1:5050";
+  std::string id;  // default: from the command
+  std::uint32_t instances = 1;
+  double cpus = 0.1;
+  double mem = 32;
+  std::uint32_t ports = 0;  // host ports per task ($PORT0...)
+  std::vector<std::string> constraints;  // FIELD:OPERATOR[:VALUE]
+  std::vector<std::string> command;
+};
+int Run(const RunOptions& options);
+int Scale(const std::string& master, const std::string& app_id, std::uint32_t instances);
+int Kill(const std::string& master, const std::string& task_id);
+int Tasks(const GlobalOptions& global);
+
 struct PublishOptions {
   bool follow = false;
   double idle_exit_seconds = 0;

@@ -19,7 +19,7 @@ int UsageError(const CLI::ParseError& e) {
   return 2;
 }
 
-int Run(int argc, char** argv) {
+int Main(int argc, char** argv) {
   CLI::App app{"Regatta: an event-sourced workload orchestrator", "regatta"};
   app.require_subcommand(1);
   GlobalOptions global;
@@ -93,6 +93,35 @@ int Run(int argc, char** argv) {
   agent_cmd->add_flag("--no-cgroups", agent.no_cgroups, "Do not limit tasks with cgroups");
   agent_cmd->callback([&] { exit_code = Agent(agent); });
 
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "Run a command as a long-running app: regatta run [options] -- CMD ARGS");
+  run_cmd->add_option("--master", run.master, "The master's HOST:PORT")->capture_default_str();
+  run_cmd->add_option("--id", run.id, "The app's id, e.g. /prod/web (default: from the command)");
+  run_cmd->add_option("--instances", run.instances, "How many copies to keep running")->capture_default_str();
+  run_cmd->add_option("--cpus", run.cpus, "Cpus per instance")->capture_default_str();
+  run_cmd->add_option("--mem", run.mem, "Memory per instance, MB")->capture_default_str();
+  run_cmd->add_option("--ports", run.ports, "Host ports per instance ($PORT0, ...)")->capture_default_str();
+  run_cmd->add_option("--constraint", run.constraints, "FIELD:OPERATOR[:VALUE], e.g. hostname:UNIQUE");
+  run_cmd->add_option("command", run.command, "The command and its arguments (after --)");
+  run_cmd->callback([&] { exit_code = Run(run); });
+
+  std::string scale_master = "127.0.0.1:5050", scale_app;
+  std::uint32_t scale_instances = 0;
+  auto* scale_cmd = app.add_subcommand("scale", "Change an app's instance count");
+  scale_cmd->add_option("--master", scale_master, "The master's HOST:PORT")->capture_default_str();
+  scale_cmd->add_option("app", scale_app, "The app's id")->required();
+  scale_cmd->add_option("instances", scale_instances, "The new count")->required();
+  scale_cmd->callback([&] { exit_code = Scale(scale_master, scale_app, scale_instances); });
+
+  std::string kill_master = "127.0.0.1:5050", kill_task;
+  auto* kill_cmd = app.add_subcommand("kill", "Kill a task (its app starts a replacement)");
+  kill_cmd->add_option("--master", kill_master, "The master's HOST:PORT")->capture_default_str();
+  kill_cmd->add_option("task", kill_task, "The task's id")->required();
+  kill_cmd->callback([&] { exit_code = Kill(kill_master, kill_task); });
+
+  auto* tasks_cmd = app.add_subcommand("tasks", "List the live tasks the log knows");
+  tasks_cmd->callback([&] { exit_code = Tasks(global); });
+
   auto* agents_cmd = app.add_subcommand("agents", "List the agents the log knows");
   agents_cmd->callback([&] { exit_code = Agents(global); });
 
@@ -125,7 +154,7 @@ int Run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   try {
-    return regatta::cli::Run(argc, argv);
+    return regatta::cli::Main(argc, argv);
   } catch (const std::exception& e) {
     // Nothing should get here; if something does, it is still one line.
     std::cerr << "regatta: internal error: " << e.what() << "\n";

@@ -1,0 +1,118 @@
+// regatta run | scale | kill | tasks
+#include <cstdio>
+#include <iostream>
+
+#include <capnp/message.h>
+
+#include "actors/runtime/client.h"
+#include "api/cli/commands.h"
+#include "events/log_uri.h"
+#include "projections/replay.h"
+
+namespace regatta::cli {
+namespace {
+
+Result<std::pair<std::string, std::uint16_t>> MasterAddress(const std::string& text) {
+  const std::size_t colon = text.rfind(':');
+  const Status bad = Status::InvalidArgument("--master: '" + text + "' is not HOST:PORT");
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return bad;
+  const std::string port = text.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad;
+  const unsigned long value = std::stoul(port);
+  if (value == 0 || value > 65535) return bad;
+  return std::make_pair(text.substr(0, colon), static_cast<std::uint16_t>(value));
+}
+
+int Send(const std::string& master, capnp::MallocMessageBuilder& message) {
+  auto address = MasterAddress(master);
+  if (!address.ok()) return Fail(address.status());
+  Status sent = runtime::SendToMaster(address->first, address->second, protocol::Flatten(message));
+  if (!sent.ok()) return Fail(sent);
+  return 0;
+}
+
+// "/sleep" for `sleep 100`: a readable default id.
+std::string DefaultAppId(const std::string& command) {
+  std::string word = command.substr(0, command.find(' '));
+  word = word.substr(word.rfind('/') + 1);
+  std::string id = "/";
+  for (char c : word) id += (std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-');
+  return id.size() > 1 ? id : "/app";
+}
+
+Status FillConstraints(schema::AppSpec::Builder spec, const std::vector<std::string>& constraints) {
+  auto list = spec.initConstraints(static_cast<unsigned>(constraints.size()));
+  for (unsigned i = 0; i < constraints.size(); ++i) {
+    const std::string& c = constraints[i];
+    const std::size_t first = c.find(':');
+    if (first == std::string::npos || first == 0) {
+      return Status::InvalidArgument("--constraint: '" + c + "' is not FIELD:OPERATOR[:VALUE]");
+    }
+    const std::size_t second = c.find(':', first + 1);
+    list[i].setField(c.substr(0, first));
+    list[i].setOperator(c.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1));
+    if (second != std::string::npos) list[i].setValue(c.substr(second + 1));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int Run(const RunOptions& options) {
+  if (options.command.empty()) return Fail(Status::InvalidArgument("run: give the command after --"));
+  capnp::MallocMessageBuilder message;
+  auto client = message.initRoot<protocol::ClientMessage>();
+  const char* user = std::getenv("USER");
+  client.setPrincipal(user ? user : "cli");
+  auto spec = client.initDefineApp();
+  std::string joined;
+  for (const auto& word : options.command) joined += (joined.empty() ? "" : " ") + word;
+  spec.setId(options.id.empty() ? DefaultAppId(joined) : options.id);
+  if (options.command.size() == 1) {
+    spec.setCmd(options.command[0]);
+  } else {
+    auto args = spec.initArgs(static_cast<unsigned>(options.command.size()));
+    for (unsigned i = 0; i < options.command.size(); ++i) args.set(i, options.command[i]);
+  }
+  spec.setInstances(options.instances);
+  spec.setCpus(options.cpus);
+  spec.setMemMb(options.mem);
+  auto ports = spec.initPortDefinitions(options.ports);
+  for (unsigned i = 0; i < options.ports; ++i) ports[i].setProtocol("tcp");
+  if (Status s = FillConstraints(spec, options.constraints); !s.ok()) return Fail(s);
+  const int code = Send(options.master, message);
+  if (code == 0) std::cout << "app " << spec.getId().cStr() << " defined: " << options.instances << " instance(s)\n";
+  return code;
+}
+
+int Scale(const std::string& master, const std::string& app_id, std::uint32_t instances) {
+  capnp::MallocMessageBuilder message;
+  auto scale = message.initRoot<protocol::ClientMessage>().initScaleApp();
+  scale.setAppId(app_id);
+  scale.setInstances(instances);
+  return Send(master, message);
+}
+
+int Kill(const std::string& master, const std::string& task_id) {
+  capnp::MallocMessageBuilder message;
+  message.initRoot<protocol::ClientMessage>().setKillTask(task_id);
+  return Send(master, message);
+}
+
+int Tasks(const GlobalOptions& global) {
+  auto log = OpenEventLog(global.LogUri(), LogMode::kReader);
+  if (!log.ok()) return Fail(log.status());
+  auto set = projections::Replay(**log, nullptr, {}, {}, nullptr);
+  if (!set.ok()) return Fail(set.status());
+  std::printf("%-44s %-16s %-16s %-18s %s\n", "TASK", "APP", "HOST", "STATE", "PORTS");
+  for (const auto* item : projections::Sorted(set->scheduling().tasks())) {
+    const auto& t = item->second;
+    std::string ports;
+    for (auto p : t.host_ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
+    std::printf("%-44s %-16s %-16s %-18s %s\n", item->first.c_str(), t.app_id.c_str(), t.hostname.c_str(),
+                projections::TaskStateName(t.state), ports.c_str());
+  }
+  return 0;
+}
+
+}  // namespace regatta::cli
