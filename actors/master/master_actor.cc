@@ -160,6 +160,9 @@ Wire OnClient(MasterPointer self, protocol::ClientMessage::Reader message) {
       const auto& tasks = self->state.projections.scheduling().tasks();
       auto task = tasks.find(message.getKillTask().cStr());
       if (task == tasks.end()) return ReplyFor(Status::NotFound(std::string("no live task ") + message.getKillTask().cStr()));
+      if (!self->state.sessions.count(task->second.agent_id)) {
+        return ReplyFor(Status::Unavailable("the agent of " + task->first + " is not connected; try again"));
+      }
       Outcome kill;
       kill.effects.push_back({Effect::Kind::kKillTask, task->second.agent_id, task->first});
       outcome = std::move(kill);

@@ -104,6 +104,8 @@ bool Connect(AgentPointer self) {
   if (!master) return false;
   self->state.master = *master;
   ++self->state.generation;
+  // Hear at once when the connection drops, rather than at a timeout.
+  self->monitor(self->state.master);
   return true;
 }
 
@@ -228,6 +230,13 @@ void Tick(AgentPointer self) {
 }
 
 agent_actor::behavior_type AgentBehavior(AgentPointer self) {
+  self->set_down_handler([=](caf::down_msg& down) {
+    if (self->state.master && down.source == self->state.master.address()) {
+      ++self->state.generation;  // answers still due from it are stale
+      self->state.in_flight = false;
+      Lost(self, "connection closed");
+    }
+  });
   self->send(self, protocol::tick_atom::value);
   return {
       [=](protocol::master_atom, Wire wire) { OnOrder(self, wire); },

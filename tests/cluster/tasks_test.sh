@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Real tasks through a real cluster of processes: `regatta run` places
+# instances on two agents, they serve HTTP on their $PORT0, and they survive
+# kill -9 of their agent and of the master without being duplicated; a
+# killed task is replaced. Usage: tasks_test.sh PATH_TO_REGATTA
+set -uo pipefail
+regatta=$1
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  # Tasks outlive their agent by design; end them through their checkpoints.
+  for c in "$work"/*/sandboxes/*/checkpoint; do
+    [ -f "$c" ] || continue
+    pgid=$(sed -n 's/^pgid=//p' "$c"); executor=$(sed -n 's/^executor_pid=//p' "$c")
+    [ -n "$pgid" ] && kill -9 -- "-$pgid" 2>/dev/null; [ -n "$executor" ] && kill -9 "$executor" 2>/dev/null
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+port=$((20000 + RANDOM % 20000))
+base=$((40000 + (RANDOM % 100) * 200))
+failures=0; passes=0
+ok() { passes=$((passes+1)); }
+fail() { echo "FAIL $*"; failures=$((failures+1)); }
+wait_for() { local until=$((SECONDS + $1)); shift; while [ "$SECONDS" -lt "$until" ]; do "$@" && return 0; sleep 0.2; done; return 1; }
+
+start_master() { "$regatta" master --listen "127.0.0.1:$port" --heartbeat-timeout 1 >>master.log 2>&1 & master=$!; disown; pids+=("$master"); }
+start_agent() {  # start_agent NAME FIRST_PORT: agents on one machine need disjoint ports
+  "$regatta" agent --master "127.0.0.1:$port" --work-dir "$1" --hostname "$1" --cpus 2 --mem 2048 \
+    --ports "$2-$(($2 + 99))" --heartbeat 0.2 --no-cgroups >>"$1.log" 2>&1 &
+  eval "agent_$1=$!"; pids+=("$!"); disown
+}
+running() { "$regatta" tasks 2>/dev/null | grep -c TASK_RUNNING; }
+running_is() { [ "$(running)" -eq "$1" ]; }
+launched() { "$regatta" events dump 2>/dev/null | grep -c TaskLaunched; }
+serving() {  # every running task answers HTTP on its host port
+  local p n=0
+  for p in $("$regatta" tasks 2>/dev/null | awk '/TASK_RUNNING/{print $5}'); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/")" = 200 ] && n=$((n+1))
+  done
+  [ "$n" -eq 2 ]
+}
+
+start_master
+start_agent n1 "$base"
+start_agent n2 $((base + 100))
+wait_for 15 bash -c "'$regatta' agents 2>/dev/null | grep -c active | grep -qx 2" && ok || fail "agents did not register"
+"$regatta" run --master "127.0.0.1:$port" --id /web --instances 2 --ports 1 -- 'exec python3 -m http.server $PORT0' >/dev/null \
+  && ok || fail "regatta run failed"
+wait_for 30 running_is 2 && ok || fail "2 instances not running: $("$regatta" tasks 2>&1)"
+wait_for 15 serving && ok || fail "instances do not serve HTTP on their ports"
+[ "$("$regatta" tasks | awk '/TASK_RUNNING/{print $3}' | sort -u | wc -l)" -eq 2 ] && ok || fail "instances not spread over both agents"
+
+kill -9 "$agent_n1"
+wait_for 15 bash -c "'$regatta' tasks 2>/dev/null | grep -q TASK_UNREACHABLE" && ok || fail "n1's task not UNREACHABLE"
+start_agent n1 "$base"
+wait_for 15 running_is 2 && ok || fail "n1's task not RUNNING again after its agent came back"
+[ "$(launched)" -eq 2 ] && ok || fail "a task was launched again after the agent restart ($(launched) launches)"
+serving && ok || fail "instances stopped serving across the agent restart"
+
+rereg=$("$regatta" events dump | grep -c AgentReregistered)
+kill -9 "$master"
+start_master
+wait_for 20 bash -c "[ \$('$regatta' events dump 2>/dev/null | grep -c AgentReregistered) -ge $((rereg + 2)) ]" \
+  && ok || fail "agents did not reregister with the restarted master"
+running_is 2 && ok || fail "not 2 running after master restart"
+[ "$(launched)" -eq 2 ] && ok || fail "the restarted master launched duplicates ($(launched) launches)"
+
+victim=$("$regatta" tasks | awk '/TASK_RUNNING/{print $1; exit}')
+"$regatta" kill --master "127.0.0.1:$port" "$victim" >/dev/null && ok || fail "regatta kill failed"
+wait_for 20 bash -c "[ \$('$regatta' events dump 2>/dev/null | grep -c TaskLaunched) -ge 3 ]" && ok || fail "the killed task was not replaced"
+wait_for 20 running_is 2 && ok || fail "not back to 2 running after the kill"
+"$regatta" events dump --json | grep "$victim" | grep -q '"killed"' && ok || fail "no KILLED status for $victim"
+
+echo "tasks: $passes passed, $failures failed"
+[ "$failures" -eq 0 ] || { echo "--- master.log"; tail -20 master.log; echo "--- n1.log"; tail -10 n1.log; }
+[ "$failures" -eq 0 ]
