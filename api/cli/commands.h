@@ -76,6 +76,14 @@ int Scale(const std::string& master, const std::string& app_id, std::uint32_t in
 int Kill(const std::string& master, const std::string& task_id);
 int Tasks(const GlobalOptions& global);
 
+struct UpOptions {
+  int agents = 3;
+  std::string listen = "127.0.0.1:5050";
+  double cpus_per_agent = 2;
+  double mem_per_agent = 2048;
+};
+int Up(const GlobalOptions& global, const UpOptions& options);
+
 struct PublishOptions {
   bool follow = false;
   double idle_exit_seconds = 0;

@@ -122,6 +122,14 @@ int Main(int argc, char** argv) {
   auto* tasks_cmd = app.add_subcommand("tasks", "List the live tasks the log knows");
   tasks_cmd->callback([&] { exit_code = Tasks(global); });
 
+  UpOptions up;
+  auto* up_cmd = app.add_subcommand("up", "Run a master and N agents on this machine");
+  up_cmd->add_option("--agents", up.agents, "How many agents")->capture_default_str();
+  up_cmd->add_option("--listen", up.listen, "The master's HOST:PORT")->capture_default_str();
+  up_cmd->add_option("--cpus", up.cpus_per_agent, "Cpus each agent offers")->capture_default_str();
+  up_cmd->add_option("--mem", up.mem_per_agent, "Memory each agent offers, MB")->capture_default_str();
+  up_cmd->callback([&] { exit_code = Up(global, up); });
+
   auto* agents_cmd = app.add_subcommand("agents", "List the agents the log knows");
   agents_cmd->callback([&] { exit_code = Agents(global); });
 
