@@ -18,10 +18,18 @@ using scheduling::ConstraintOperator;
 using scheduling::PlacementContext;
 using TasksByApp = StringMap<std::vector<const TaskInfo*>>;
 
-TasksByApp GroupTasks(const projections::SchedulingProjection& cluster) {
+// Live tasks by app. A task long unreachable is presumed lost: it stops
+// counting, so the app is given a replacement.
+TasksByApp GroupTasks(const projections::SchedulingProjection& cluster, std::int64_t now,
+                      std::int64_t unreachable_inactive) {
   TasksByApp out;
   for (const auto& [id, task] : cluster.tasks()) {
-    if (!projections::IsTerminal(task.state)) out[task.app_id].push_back(&task);
+    if (projections::IsTerminal(task.state)) continue;
+    if (unreachable_inactive > 0 && task.state == schema::TaskState::UNREACHABLE &&
+        now - task.updated_nanos >= unreachable_inactive) {
+      continue;
+    }
+    out[task.app_id].push_back(&task);
   }
   return out;
 }
@@ -218,7 +226,7 @@ Plan PlanLaunches(const PlannerInput& in) {
   StringMap<std::size_t> agent_index;
   for (const OfferSlot& slot : slots) agent_index.emplace(slot.offer->agent_id, slot.agent_index);
   SpreadCounts counts(slots.empty() ? 0 : slots.back().agent_index + 1);
-  const TasksByApp tasks_by_app = GroupTasks(cluster);
+  const TasksByApp tasks_by_app = GroupTasks(cluster, in.now_nanos, in.unreachable_inactive_nanos);
   static const std::vector<const TaskInfo*> kNoTasks;
 
   for (const AppDefinition& app : LiveApps(in.state->history())) {
@@ -231,6 +239,35 @@ Plan PlanLaunches(const PlannerInput& in) {
   }
   Finish(in, slots, plan);
   return plan;
+}
+
+std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state) {
+  StringMap<std::uint32_t> wanted;
+  for (const AppDefinition& app : LiveApps(state.history())) wanted[app.id] = app.instances;
+  StringMap<std::vector<std::pair<std::string_view, const TaskInfo*>>> reachable;
+  for (const auto& [id, task] : state.scheduling().tasks()) {
+    if (task.state == schema::TaskState::UNREACHABLE || task.state == schema::TaskState::KILLING) continue;
+    reachable[task.app_id].emplace_back(id, &task);
+  }
+  std::vector<Excess> excess;
+  for (auto& [app, tasks] : reachable) {
+    auto it = wanted.find(app);
+    const std::size_t keep = it == wanted.end() ? 0 : it->second;
+    if (tasks.size() <= keep) continue;
+    // Keep running tasks before starting ones, older before newer.
+    std::sort(tasks.begin(), tasks.end(), [](const auto& a, const auto& b) {
+      const bool a_running = a.second->state == schema::TaskState::RUNNING;
+      const bool b_running = b.second->state == schema::TaskState::RUNNING;
+      if (a_running != b_running) return a_running;
+      if (a.second->launched_nanos != b.second->launched_nanos) return a.second->launched_nanos < b.second->launched_nanos;
+      return a.first < b.first;
+    });
+    for (std::size_t i = keep; i < tasks.size(); ++i) {
+      excess.push_back({std::string(tasks[i].first), tasks[i].second->agent_id});
+    }
+  }
+  std::sort(excess.begin(), excess.end(), [](const Excess& a, const Excess& b) { return a.task_id < b.task_id; });
+  return excess;
 }
 
 }  // namespace regatta::frameworks

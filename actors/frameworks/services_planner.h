@@ -55,7 +55,20 @@ struct PlannerInput {
   // A fresh task id for one task of the app. REQUIRES: set; never returns an
   // id in use (the master rejects the whole accept otherwise).
   std::function<std::string(std::string_view app_id)> new_task_id;
+  // A task UNREACHABLE for at least this long no longer counts as live: the
+  // app gets a replacement (Marathon's unreachableStrategy). 0 = never.
+  std::int64_t unreachable_inactive_nanos = 0;
 };
+
+// Tasks beyond their app's wanted count (a scale-down, a deleted app, or
+// the originals of replaced tasks that came back after a partition): which
+// to kill, newest first among the reachable ones, tasks not yet RUNNING
+// before running ones. Tasks already KILLING are left alone.
+struct Excess {
+  std::string task_id;
+  std::string agent_id;
+};
+std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state);
 
 // One app's arithmetic, for `why is my app waiting`. Reported for every live
 // app, satisfied or not.

@@ -35,6 +35,7 @@ struct MasterState {
   ProjectionSet projections;
   std::map<std::string, AgentSession> sessions;
   projections::StringMap<scheduling::BackoffState> backoff;  // by app id
+  std::map<std::string, std::int64_t> kills_sent;             // task -> when, to resend slowly
   std::uint64_t cycles = 0;
   MasterOptions options;
   static inline const char* name = "regatta.master";
@@ -212,11 +213,31 @@ allocator::AllocationInput AllocationFor(const MasterState& st, std::int64_t now
   return in;
 }
 
+// Kills tasks beyond their app's count (scale-down, deleted apps, the
+// originals of replaced tasks that came back), resending every 10 s until
+// their end is recorded.
+void KillExcess(MasterPointer self, std::int64_t now) {
+  auto& st = self->state;
+  constexpr std::int64_t kResendNanos = 10'000'000'000;
+  for (const frameworks::Excess& task : frameworks::ExcessTasks(st.projections)) {
+    auto sent = st.kills_sent.find(task.task_id);
+    if (sent != st.kills_sent.end() && now - sent->second < kResendNanos) continue;
+    auto session = st.sessions.find(task.agent_id);
+    if (session == st.sessions.end()) continue;
+    self->send(session->second.handle, protocol::master_atom::value, Wire{protocol::KillTaskMessage(task.task_id, 3.0)});
+    st.kills_sent[task.task_id] = now;
+  }
+  for (auto it = st.kills_sent.begin(); it != st.kills_sent.end();) {
+    it = st.projections.scheduling().tasks().count(it->first) ? std::next(it) : st.kills_sent.erase(it);
+  }
+}
+
 // One allocation and launch cycle of the built-in services framework.
 void SchedulingCycle(MasterPointer self) {
   auto& st = self->state;
   const CommandContext context = Context();
   ++st.cycles;
+  KillExcess(self, context.now_nanos);
   frameworks::PlannerInput planner;
   planner.state = &st.projections;
   planner.offers = allocator::Allocate(AllocationFor(st, context.now_nanos));
@@ -226,6 +247,7 @@ void SchedulingCycle(MasterPointer self) {
   planner.new_task_id = [](std::string_view app) {
     return projections::DnsLabelForApp(app) + "." + NewUuid();
   };
+  planner.unreachable_inactive_nanos = std::chrono::nanoseconds(st.options.unreachable_inactive).count();
   const frameworks::Plan plan = frameworks::PlanLaunches(planner);
   for (const AcceptOffer& accept : plan.accepts) {
     auto outcome = DecideAcceptOffer(st.projections, accept, context);

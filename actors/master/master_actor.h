@@ -21,6 +21,8 @@ struct MasterOptions {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 5050;
   std::chrono::milliseconds heartbeat_timeout{5000};
+  // How long a task may stay UNREACHABLE before it is replaced elsewhere.
+  std::chrono::milliseconds unreachable_inactive{std::chrono::minutes(5)};
 };
 
 // Runs the master until SIGINT/SIGTERM. Errors (a log that will not open,

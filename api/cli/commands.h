@@ -43,6 +43,7 @@ int SnapshotCreate(const GlobalOptions& global);
 struct MasterCommandOptions {
   std::string listen = "127.0.0.1:5050";
   double heartbeat_timeout_seconds = 5;
+  double unreachable_inactive_seconds = 300;
 };
 int Master(const GlobalOptions& global, const MasterCommandOptions& options);
 

@@ -76,6 +76,8 @@ int Main(int argc, char** argv) {
   master_cmd->add_option("--listen", master.listen, "HOST:PORT to accept agents on")->capture_default_str();
   master_cmd->add_option("--heartbeat-timeout", master.heartbeat_timeout_seconds,
                          "Seconds without a heartbeat before an agent is unreachable")->capture_default_str();
+  master_cmd->add_option("--unreachable-inactive", master.unreachable_inactive_seconds,
+                         "Seconds a task may be unreachable before it is replaced")->capture_default_str();
   master_cmd->callback([&] { exit_code = Master(global, master); });
 
   AgentCommandOptions agent;

@@ -26,7 +26,10 @@ ok() { passes=$((passes+1)); }
 fail() { echo "FAIL $*"; failures=$((failures+1)); }
 wait_for() { local until=$((SECONDS + $1)); shift; while [ "$SECONDS" -lt "$until" ]; do "$@" && return 0; sleep 0.2; done; return 1; }
 
-start_master() { "$regatta" master --listen "127.0.0.1:$port" --heartbeat-timeout 1 >>master.log 2>&1 & master=$!; disown; pids+=("$master"); }
+start_master() {
+  "$regatta" master --listen "127.0.0.1:$port" --heartbeat-timeout 1 --unreachable-inactive 2 >>master.log 2>&1 &
+  master=$!; disown; pids+=("$master")
+}
 start_agent() {  # start_agent NAME FIRST_PORT: agents on one machine need disjoint ports
   "$regatta" agent --master "127.0.0.1:$port" --work-dir "$1" --hostname "$1" --cpus 2 --mem 2048 \
     --ports "$2-$(($2 + 99))" --heartbeat 0.2 --no-cgroups >>"$1.log" 2>&1 &
@@ -73,6 +76,26 @@ victim=$("$regatta" tasks | awk '/TASK_RUNNING/{print $1; exit}')
 wait_for 20 bash -c "[ \$('$regatta' events dump 2>/dev/null | grep -c TaskLaunched) -ge 3 ]" && ok || fail "the killed task was not replaced"
 wait_for 20 running_is 2 && ok || fail "not back to 2 running after the kill"
 "$regatta" events dump --json | grep "$victim" | grep -q '"killed"' && ok || fail "no KILLED status for $victim"
+
+# Scale down, then up again.
+"$regatta" scale --master "127.0.0.1:$port" /web 1 && ok || fail "scale to 1 refused"
+wait_for 20 running_is 1 && ok || fail "scale down to 1 did not kill a task: $("$regatta" tasks 2>&1)"
+"$regatta" scale --master "127.0.0.1:$port" /web 2 && ok || fail "scale to 2 refused"
+wait_for 20 running_is 2 && ok || fail "scale up to 2 did not launch"
+
+# A partition: the agent dies but its task lives on. After --unreachable-inactive
+# the app gets a replacement; when the agent returns, the extra is killed.
+before=$(launched)
+agent_of_first=$("$regatta" tasks | awk '/TASK_RUNNING/{print $1; exit}')
+node=$(grep -l "$agent_of_first" n1/sandboxes/*/checkpoint >/dev/null 2>&1 && echo n1 || echo n2)
+if [ "$node" = n1 ]; then kill -9 "$agent_n1"; else kill -9 "$agent_n2"; fi
+wait_for 30 bash -c "[ \$('$regatta' events dump 2>/dev/null | grep -c TaskLaunched) -gt $before ]" \
+  && ok || fail "no replacement for the unreachable task"
+wait_for 20 running_is 2 && ok || fail "not 2 running with the replacement"
+if [ "$node" = n1 ]; then start_agent n1 "$base"; else start_agent n2 $((base + 100)); fi
+wait_for 30 bash -c "'$regatta' tasks 2>/dev/null | grep -q TASK_UNREACHABLE && exit 1; [ \$('$regatta' tasks 2>/dev/null | grep -c TASK_RUNNING) -eq 2 ]" \
+  && ok || fail "after the agent came back, not exactly 2 running: $("$regatta" tasks 2>&1)"
+[ "$(launched)" -eq $((before + 1)) ] && ok || fail "expected exactly one replacement launch"
 
 echo "tasks: $passes passed, $failures failed"
 [ "$failures" -eq 0 ] || { echo "--- master.log"; tail -20 master.log; echo "--- n1.log"; tail -10 n1.log; }
