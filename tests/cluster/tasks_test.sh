@@ -2,9 +2,17 @@
 # Real tasks through a real cluster of processes: `regatta run` places
 # instances on two agents, they serve HTTP on their $PORT0, and they survive
 # kill -9 of their agent and of the master without being duplicated; a
-# killed task is replaced. Usage: tasks_test.sh PATH_TO_REGATTA
+# killed task is replaced. Usage: tasks_test.sh PATH_TO_REGATTA [kafka]
 set -uo pipefail
 regatta=$1
+
+# With a second argument "kafka", the master's event log is a fresh cluster on
+# the real broker named by REGATTA_KAFKA_BROKERS, instead of the embedded log.
+log_args=()
+if [ "${2:-}" = kafka ]; then
+  log_args=(--log "kafka://${REGATTA_KAFKA_BROKERS:?REGATTA_KAFKA_BROKERS is not set}/c$$x$RANDOM")
+fi
+R() { "$regatta" "${log_args[@]}" "$@"; }  # regatta, on this test's log
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -27,7 +35,7 @@ fail() { echo "FAIL $*"; failures=$((failures+1)); }
 wait_for() { local until=$((SECONDS + $1)); shift; while [ "$SECONDS" -lt "$until" ]; do "$@" && return 0; sleep 0.2; done; return 1; }
 
 start_master() {
-  "$regatta" master --listen "127.0.0.1:$port" --heartbeat-timeout 1 --unreachable-inactive 2 >>master.log 2>&1 &
+  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --heartbeat-timeout 1 --unreachable-inactive 2 >>master.log 2>&1 &
   master=$!; disown; pids+=("$master")
 }
 start_agent() {  # start_agent NAME FIRST_PORT: agents on one machine need disjoint ports
@@ -35,12 +43,12 @@ start_agent() {  # start_agent NAME FIRST_PORT: agents on one machine need disjo
     --ports "$2-$(($2 + 99))" --heartbeat 0.2 --no-cgroups >>"$1.log" 2>&1 &
   eval "agent_$1=$!"; pids+=("$!"); disown
 }
-running() { "$regatta" tasks 2>/dev/null | grep -c TASK_RUNNING; }
+running() { R tasks 2>/dev/null | grep -c TASK_RUNNING; }
 running_is() { [ "$(running)" -eq "$1" ]; }
-launched() { "$regatta" events dump 2>/dev/null | grep -c TaskLaunched; }
+launched() { R events dump 2>/dev/null | grep -c TaskLaunched; }
 serving() {  # every running task answers HTTP on its host port
   local p n=0
-  for p in $("$regatta" tasks 2>/dev/null | awk '/TASK_RUNNING/{print $5}'); do
+  for p in $(R tasks 2>/dev/null | awk '/TASK_RUNNING/{print $5}'); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/")" = 200 ] && n=$((n+1))
   done
   [ "$n" -eq 2 ]
@@ -49,52 +57,57 @@ serving() {  # every running task answers HTTP on its host port
 start_master
 start_agent n1 "$base"
 start_agent n2 $((base + 100))
-wait_for 15 bash -c "'$regatta' agents 2>/dev/null | grep -c active | grep -qx 2" && ok || fail "agents did not register"
+two_active() { [ "$(R agents 2>/dev/null | grep -c ' active ')" -eq 2 ]; }
+has_unreachable() { R tasks 2>/dev/null | grep -q TASK_UNREACHABLE; }
+launched_at_least() { [ "$(launched)" -ge "$1" ]; }
+rereg_at_least() { [ "$(R events dump 2>/dev/null | grep -c AgentReregistered)" -ge "$1" ]; }
+settled_at_two() { ! has_unreachable && running_is 2; }
+wait_for 15 two_active && ok || fail "agents did not register"
 "$regatta" run --master "127.0.0.1:$port" --id /web --instances 2 --ports 1 -- 'exec python3 -m http.server $PORT0' >/dev/null \
   && ok || fail "regatta run failed"
-wait_for 30 running_is 2 && ok || fail "2 instances not running: $("$regatta" tasks 2>&1)"
+wait_for 30 running_is 2 && ok || fail "2 instances not running: $(R tasks 2>&1)"
 wait_for 15 serving && ok || fail "instances do not serve HTTP on their ports"
-[ "$("$regatta" tasks | awk '/TASK_RUNNING/{print $3}' | sort -u | wc -l)" -eq 2 ] && ok || fail "instances not spread over both agents"
+[ "$(R tasks | awk '/TASK_RUNNING/{print $3}' | sort -u | wc -l)" -eq 2 ] && ok || fail "instances not spread over both agents"
 
 kill -9 "$agent_n1"
-wait_for 15 bash -c "'$regatta' tasks 2>/dev/null | grep -q TASK_UNREACHABLE" && ok || fail "n1's task not UNREACHABLE"
+wait_for 15 has_unreachable && ok || fail "n1's task not UNREACHABLE"
 start_agent n1 "$base"
 wait_for 15 running_is 2 && ok || fail "n1's task not RUNNING again after its agent came back"
 [ "$(launched)" -eq 2 ] && ok || fail "a task was launched again after the agent restart ($(launched) launches)"
 serving && ok || fail "instances stopped serving across the agent restart"
 
-rereg=$("$regatta" events dump | grep -c AgentReregistered)
+rereg=$(R events dump | grep -c AgentReregistered)
 kill -9 "$master"
 start_master
-wait_for 20 bash -c "[ \$('$regatta' events dump 2>/dev/null | grep -c AgentReregistered) -ge $((rereg + 2)) ]" \
+wait_for 20 rereg_at_least $((rereg + 2)) \
   && ok || fail "agents did not reregister with the restarted master"
 running_is 2 && ok || fail "not 2 running after master restart"
 [ "$(launched)" -eq 2 ] && ok || fail "the restarted master launched duplicates ($(launched) launches)"
 
-victim=$("$regatta" tasks | awk '/TASK_RUNNING/{print $1; exit}')
+victim=$(R tasks | awk '/TASK_RUNNING/{print $1; exit}')
 "$regatta" kill --master "127.0.0.1:$port" "$victim" >/dev/null && ok || fail "regatta kill failed"
-wait_for 20 bash -c "[ \$('$regatta' events dump 2>/dev/null | grep -c TaskLaunched) -ge 3 ]" && ok || fail "the killed task was not replaced"
+wait_for 20 launched_at_least 3 && ok || fail "the killed task was not replaced"
 wait_for 20 running_is 2 && ok || fail "not back to 2 running after the kill"
-"$regatta" events dump --json | grep "$victim" | grep -q '"killed"' && ok || fail "no KILLED status for $victim"
+R events dump --json | grep "$victim" | grep -q '"killed"' && ok || fail "no KILLED status for $victim"
 
 # Scale down, then up again.
 "$regatta" scale --master "127.0.0.1:$port" /web 1 && ok || fail "scale to 1 refused"
-wait_for 20 running_is 1 && ok || fail "scale down to 1 did not kill a task: $("$regatta" tasks 2>&1)"
+wait_for 20 running_is 1 && ok || fail "scale down to 1 did not kill a task: $(R tasks 2>&1)"
 "$regatta" scale --master "127.0.0.1:$port" /web 2 && ok || fail "scale to 2 refused"
 wait_for 20 running_is 2 && ok || fail "scale up to 2 did not launch"
 
 # A partition: the agent dies but its task lives on. After --unreachable-inactive
 # the app gets a replacement; when the agent returns, the extra is killed.
 before=$(launched)
-agent_of_first=$("$regatta" tasks | awk '/TASK_RUNNING/{print $1; exit}')
+agent_of_first=$(R tasks | awk '/TASK_RUNNING/{print $1; exit}')
 node=$(grep -l "$agent_of_first" n1/sandboxes/*/checkpoint >/dev/null 2>&1 && echo n1 || echo n2)
 if [ "$node" = n1 ]; then kill -9 "$agent_n1"; else kill -9 "$agent_n2"; fi
-wait_for 30 bash -c "[ \$('$regatta' events dump 2>/dev/null | grep -c TaskLaunched) -gt $before ]" \
+wait_for 30 launched_at_least $((before + 1)) \
   && ok || fail "no replacement for the unreachable task"
 wait_for 20 running_is 2 && ok || fail "not 2 running with the replacement"
 if [ "$node" = n1 ]; then start_agent n1 "$base"; else start_agent n2 $((base + 100)); fi
-wait_for 30 bash -c "'$regatta' tasks 2>/dev/null | grep -q TASK_UNREACHABLE && exit 1; [ \$('$regatta' tasks 2>/dev/null | grep -c TASK_RUNNING) -eq 2 ]" \
-  && ok || fail "after the agent came back, not exactly 2 running: $("$regatta" tasks 2>&1)"
+wait_for 30 settled_at_two \
+  && ok || fail "after the agent came back, not exactly 2 running: $(R tasks 2>&1)"
 [ "$(launched)" -eq $((before + 1)) ] && ok || fail "expected exactly one replacement launch"
 
 echo "tasks: $passes passed, $failures failed"
