@@ -2,11 +2,10 @@
 
 #include <iostream>
 #include <map>
-#include <set>
 
 #include <caf/io/all.hpp>
 
-#include "actors/allocator/drf.h"
+#include "actors/allocator/snapshot_input.h"
 #include "actors/frameworks/services_planner.h"
 #include "actors/master/master_core.h"
 #include "actors/protocol/wire.h"
@@ -176,41 +175,12 @@ Wire OnClient(MasterPointer self, protocol::ClientMessage::Reader message) {
   return Wire{protocol::AcknowledgedReply()};
 }
 
-// An agent's port ranges less the host ports its live tasks hold.
-std::vector<allocator::PortRange> FreePorts(const ProjectionSet& state, const std::string& agent_id,
-                                            const projections::AgentInfo& agent) {
-  std::set<std::uint32_t> used;
-  for (const std::string& task : state.scheduling().TasksOn(agent_id)) {
-    for (std::uint32_t port : state.scheduling().tasks().find(task)->second.host_ports) used.insert(port);
-  }
-  std::vector<allocator::PortRange> free;
-  for (auto [begin, end] : agent.port_ranges) {
-    std::uint32_t start = begin;
-    for (auto it = used.lower_bound(begin); it != used.end() && *it <= end; ++it) {
-      if (*it > start) free.push_back({start, *it - 1});
-      start = *it + 1;
-    }
-    if (start <= end) free.push_back({start, end});
-  }
-  return free;
-}
-
 allocator::AllocationInput AllocationFor(const MasterState& st, std::int64_t now) {
-  allocator::AllocationInput in;
-  const auto& sched = st.projections.scheduling();
-  for (const auto& [id, agent] : sched.agents()) {
-    if (agent.status != projections::AgentStatus::kActive || !st.sessions.count(id)) continue;
-    ResourceVector free = agent.total;
-    free -= agent.used;
-    in.agents.push_back({id, free, FreePorts(st.projections, id, agent)});
-    in.cluster_total += agent.total;
-  }
-  auto usage = sched.usage_by_framework().find("services");
-  in.frameworks.push_back({"services", "*",
-                           usage == sched.usage_by_framework().end() ? ResourceVector{} : usage->second.allocated});
-  in.now_nanos = now;
-  in.seed = st.cycles;
-  return in;
+  const auto& usage = st.projections.scheduling().usage_by_framework();
+  auto services = usage.find("services");
+  return allocator::InputFromState(
+      st.projections, [&](const std::string& id) { return st.sessions.count(id) > 0; },
+      {{"services", "*", services == usage.end() ? ResourceVector{} : services->second.allocated}}, now, st.cycles);
 }
 
 // Kills tasks beyond their app's count (scale-down, deleted apps, the
@@ -350,7 +320,10 @@ Status RunMaster(const MasterOptions& options) {
   cfg.load<caf::io::middleman>();
   protocol::RegisterMessageTypes(cfg);
   caf::actor_system system{cfg};
-  auto master = system.spawn<caf::detached>([&](MasterPointer self) {
+  // The unused int gives CAF 0.17 a non-empty argument tuple: with none, its
+  // init_fun_factory binds a reference through a null shared_ptr (UBSan
+  // aborts on it; see docs/architecture.md).
+  auto master = system.spawn<caf::detached>([&](MasterPointer self, int) {
     self->state.log = std::move(*log);
     self->state.projections = std::move(*projections);
     self->state.options = options;
@@ -358,7 +331,7 @@ Status RunMaster(const MasterOptions& options) {
     auto framework = DecideRegisterFramework(self->state.projections, {"services", "services", "*"}, Context());
     if (framework.ok()) (void)Commit(self->state, *framework);
     return MasterBehavior(self);
-  });
+  }, 0);
   auto port = system.middleman().publish(master, options.listen_port, options.listen_host.c_str(), true);
   if (!port) {
     caf::anon_send_exit(master, caf::exit_reason::user_shutdown);

@@ -110,6 +110,11 @@ bool InRanges(std::uint32_t port, const std::vector<PortRange>& ranges) {
 
 Status CheckTasks(const ProjectionSet& state, const AcceptOffer& command) {
   std::set<std::string> ids;
+  // Ports live tasks on the agent hold are taken, whatever a stale offer says.
+  std::set<std::uint32_t> held;
+  for (const std::string& task : state.scheduling().TasksOn(command.agent_id)) {
+    for (std::uint32_t port : state.scheduling().tasks().find(task)->second.host_ports) held.insert(port);
+  }
   std::set<std::uint32_t> ports;
   ResourceVector total;
   for (std::size_t i = 0; i < command.tasks.size(); ++i) {
@@ -127,6 +132,10 @@ Status CheckTasks(const ProjectionSet& state, const AcceptOffer& command) {
       }
       if (!ports.insert(port).second) {
         return Status::InvalidArgument(where + ".hostPorts: " + std::to_string(port) + " is used twice");
+      }
+      if (held.count(port)) {
+        return Status::InvalidArgument(where + ".hostPorts: " + std::to_string(port) +
+                                       " is held by a running task on the agent");
       }
     }
     total += task.resources;

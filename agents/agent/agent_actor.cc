@@ -274,7 +274,10 @@ Status RunAgent(const AgentOptions& given) {
   cfg.load<caf::io::middleman>();
   protocol::RegisterMessageTypes(cfg);
   caf::actor_system system{cfg};
-  auto agent = system.spawn<caf::detached>([&](AgentPointer self) {
+  // The unused int gives CAF 0.17 a non-empty argument tuple: with none, its
+  // init_fun_factory binds a reference through a null shared_ptr (UBSan
+  // aborts on it; see docs/architecture.md).
+  auto agent = system.spawn<caf::detached>([&](AgentPointer self, int) {
     self->state.options = options;
     self->state.agent_id = LoadId(options);
     self->state.containerizer = std::move(*containerizer);
@@ -285,7 +288,7 @@ Status RunAgent(const AgentOptions& given) {
       }
     }
     return AgentBehavior(self);
-  });
+  }, 0);
   std::cerr << "regatta agent: work dir " << options.work_dir << ", master " << options.master_host << ":"
             << options.master_port << "\n";
   runtime::WaitForStopSignal();

@@ -181,7 +181,10 @@ TEST_F(MasterCore, AnAcceptThatDoesNotFitIsRefusedNamingTheTaskAndField) {
   bad_port.offered = R(3, 4000);
   AcceptOffer twice = Accept({Task("n.1", 1, {31001}), Task("n.2", 1, {31001})});
   twice.offered = R(3, 4000);
+  AcceptOffer held_port = Accept({Task("n.1", 1, {31005})});
+  held_port.offered = R(3, 4000);
   const Case cases[] = {
+      {"port held by a live task", held_port, "tasks[0].hostPorts: 31005 is held"},
       {"too big", too_big, "tasks[1].cpus"},
       {"stale offer", stale_offer, "offer.cpus"},
       {"reused id", reused_id, "tasks[0].taskId"},

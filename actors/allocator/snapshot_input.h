@@ -1,0 +1,24 @@
+// Building the allocator's input from the scheduling projection: the free
+// resources and free host ports of every active agent.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "actors/allocator/drf.h"
+#include "projections/projection_set.h"
+
+namespace regatta::allocator {
+
+// An agent's port ranges less the host ports its live tasks hold.
+std::vector<PortRange> FreePorts(const projections::ProjectionSet& state, const std::string& agent_id);
+
+// Every active agent for which `reachable(id)` holds (the master offers only
+// agents with a live session), with the frameworks given.
+AllocationInput InputFromState(const projections::ProjectionSet& state,
+                               const std::function<bool(const std::string&)>& reachable,
+                               std::vector<FrameworkSlot> frameworks, std::int64_t now_nanos,
+                               std::uint64_t seed);
+
+}  // namespace regatta::allocator
