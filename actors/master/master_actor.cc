@@ -36,6 +36,7 @@ struct MasterState {
   projections::StringMap<scheduling::BackoffState> backoff;  // by app id
   std::map<std::string, std::int64_t> kills_sent;             // task -> when, to resend slowly
   std::uint64_t cycles = 0;
+  Revision last_snapshot = 0;  // cheap check before listing snapshot files
   MasterOptions options;
   static inline const char* name = "regatta.master";
 };
@@ -249,6 +250,15 @@ void NoteTaskEnd(MasterState& st, const std::string& app_id, schema::TaskState s
   st.backoff[app_id].RecordFailure(policy, now);
 }
 
+// Leaves a snapshot every 100,000 events, so a restart replays a short tail.
+void Snapshot(MasterState& st) {
+  SnapshotStore store(st.options.snapshot_dir);
+  if (st.projections.next_revision() < st.last_snapshot + projections::SnapshotPolicy{}.every_events) return;
+  auto wrote = projections::MaybeSnapshot(st.projections, store, {});
+  if (!wrote.ok()) std::cerr << "regatta master: snapshot: " << wrote.status().message() << "\n";
+  st.last_snapshot = st.projections.next_revision();
+}
+
 void CheckHeartbeats(MasterPointer self) {
   const std::int64_t now = WallClockNanos();
   const std::int64_t timeout = std::chrono::nanoseconds(self->state.options.heartbeat_timeout).count();
@@ -289,6 +299,7 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
       [=](protocol::tick_atom) {
         CheckHeartbeats(self);
         SchedulingCycle(self);
+        Snapshot(self->state);
         self->delayed_send(self, kCyclePeriod, protocol::tick_atom::value);
       },
   };
