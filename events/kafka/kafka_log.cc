@@ -279,8 +279,20 @@ class KafkaEventLog final : public EventLog {
   Status WriteGroup(std::vector<GroupCommitQueue::Pending*>& group) {
     if (!broken_.ok()) return broken_;
     Status last;
+    const std::uint64_t call = ++write_calls_;
     for (int attempt = 1; attempt <= kAppendAttempts; ++attempt) {
       if (attempt > 1) std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+      if (commit_pending_) {
+        last = Commit();  // resume the commit that timed out
+        if (last.code() == StatusCode::kConflict) return Classify(last);
+        if (!last.ok()) continue;
+        auto slots = std::move(pending_slots_);
+        // This very group's transaction went through after all: done, and
+        // it must not be written a second time.
+        if (pending_call_ == call) return FillRevisions(group, *slots);
+        // Otherwise an earlier group's events landed after it was told
+        // Unavailable (see Commit); go on with this one.
+      }
       last = MakeReady();
       if (last.ok()) last = TryTransaction(group);
       if (last.ok() || last.code() == StatusCode::kConflict) return Classify(last);
@@ -290,6 +302,30 @@ class KafkaEventLog final : public EventLog {
     }
     return Status::Unavailable(Describe() + ": append failed after " + std::to_string(kAppendAttempts) +
                                " attempts: " + last.message());
+  }
+
+  // Commits the open transaction. librdkafka's rule: a commit that timed out
+  // must be resumed by calling commit again, never by aborting (an abort
+  // then fails with "Conflicting commit_transaction API call"). So retry it
+  // here within bounds; if it is still unresolved, the next group resumes
+  // it first (MakeReady), and its events may yet become visible even though
+  // this append reported Unavailable: the outcome of a commit that timed
+  // out is unknown, as in any log behind a network.
+  Status Commit() {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(2 * options_.request_timeout_ms);
+    for (;;) {
+      std::unique_ptr<RdKafka::Error> error(producer_->commit_transaction(options_.request_timeout_ms));
+      if (!error) {
+        commit_pending_ = false;
+        last_commit_ = Clock::now();
+        return Status::Ok();
+      }
+      if (IsFenced(error->code())) return FromError(error.release(), Describe() + ": commit");
+      if (!error->is_retriable() || Clock::now() >= deadline) {
+        commit_pending_ = error->is_retriable();
+        return Status::Unavailable(Describe() + ": commit: " + error->str());
+      }
+    }
   }
 
   // After a failed transaction: a fatal error leaves the producer unusable
@@ -302,7 +338,7 @@ class KafkaEventLog final : public EventLog {
     if (IsFenced(fatal)) return Status::Conflict(Describe() + ": fenced: " + reason);
     if (fatal != RdKafka::ERR_NO_ERROR) {
       needs_restart_ = true;
-    } else {
+    } else if (!commit_pending_) {
       needs_abort_ = true;
     }
     return Status::Ok();
@@ -315,7 +351,8 @@ class KafkaEventLog final : public EventLog {
       // bumps the epoch, so anything the old one left open is aborted.
       producer_.reset();
       REGATTA_RETURN_IF_ERROR(StartProducer());
-      needs_restart_ = needs_abort_ = false;
+      needs_restart_ = needs_abort_ = commit_pending_ = false;
+      pending_slots_.reset();
     }
     if (!needs_abort_) return Status::Ok();
     std::unique_ptr<RdKafka::Error> error(producer_->abort_transaction(options_.request_timeout_ms));
@@ -368,10 +405,18 @@ class KafkaEventLog final : public EventLog {
         return Status::Unavailable("kafka delivery: " + RdKafka::err2str(slot.err));
       }
     }
-    REGATTA_RETURN_IF_ERROR(FromError(producer_->commit_transaction(options_.request_timeout_ms),
-                                      Describe() + ": commit"));
-    last_commit_ = Clock::now();
-    i = 0;
+    if (Status committed = Commit(); !committed.ok()) {
+      if (commit_pending_) {
+        pending_slots_ = std::move(slots);
+        pending_call_ = write_calls_;
+      }
+      return committed;
+    }
+    return FillRevisions(group, *slots);
+  }
+
+  Status FillRevisions(std::vector<GroupCommitQueue::Pending*>& group, const std::vector<DeliverySlot>& delivered) {
+    std::size_t i = 0;
     for (auto* p : group) {
       p->revisions.clear();
       for (std::size_t k = 0; k < p->batch.size(); ++k) {
@@ -429,6 +474,10 @@ class KafkaEventLog final : public EventLog {
   }};
   bool needs_abort_ = false;    // only touched by the group leader
   bool needs_restart_ = false;  // only touched by the group leader
+  bool commit_pending_ = false;  // a commit timed out and must be resumed
+  std::unique_ptr<std::vector<DeliverySlot>> pending_slots_;  // that commit's records
+  std::uint64_t write_calls_ = 0;   // WriteGroup calls so far
+  std::uint64_t pending_call_ = 0;  // the call whose commit is pending
   // Slots whose delivery reports never came (see AwaitDeliveries): kept, not
   // freed, so a late report cannot write into freed memory.
   std::vector<std::unique_ptr<std::vector<DeliverySlot>>> parked_;
