@@ -54,7 +54,13 @@ CommandContext Context() {
 Status Commit(MasterState& state, const Outcome& outcome) {
   if (outcome.events.empty()) return Status::Ok();
   auto revisions = state.log->Append(outcome.events);
-  if (!revisions.ok()) return revisions.status();
+  if (!revisions.ok()) {
+    // The outcome of a failed append can be unknown (a Kafka commit that
+    // timed out may still land): fold in whatever the log now holds, so
+    // memory never trails the log for long, and never runs ahead of it.
+    (void)projections::CatchUp(*state.log, state.projections);
+    return revisions.status();
+  }
   EventDecoder decoder;
   for (std::size_t i = 0; i < outcome.events.size(); ++i) {
     auto event = decoder.Decode(LoggedEvent{(*revisions)[i], outcome.events[i].bytes});
