@@ -12,19 +12,8 @@
 namespace regatta::cli {
 namespace {
 
-Result<std::pair<std::string, std::uint16_t>> MasterAddress(const std::string& text) {
-  const std::size_t colon = text.rfind(':');
-  const Status bad = Status::InvalidArgument("--master: '" + text + "' is not HOST:PORT");
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return bad;
-  const std::string port = text.substr(colon + 1);
-  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad;
-  const unsigned long value = std::stoul(port);
-  if (value == 0 || value > 65535) return bad;
-  return std::make_pair(text.substr(0, colon), static_cast<std::uint16_t>(value));
-}
-
 int Send(const std::string& master, capnp::MallocMessageBuilder& message) {
-  auto address = MasterAddress(master);
+  auto address = ParseHostPort("--master", master);
   if (!address.ok()) return Fail(address.status());
   Status sent = runtime::SendToMaster(address->first, address->second, protocol::Flatten(message));
   if (!sent.ok()) return Fail(sent);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "events/event.h"
 #include "events/real_inputs.h"
@@ -34,6 +35,8 @@ struct PointInHistory {
 };
 Result<PointInHistory> ParsePointInHistory(const std::string& flag, const std::string& text);
 Result<Revision> ParseRevision(const std::string& flag, const std::string& text);
+// "127.0.0.1:5050" -> host and port; InvalidArgument naming `flag` otherwise.
+Result<std::pair<std::string, std::uint16_t>> ParseHostPort(const std::string& flag, const std::string& text);
 Result<std::int64_t> ParseRfc3339(const std::string& text);
 
 }  // namespace regatta::cli

@@ -17,17 +17,6 @@ namespace {
 
 using projections::Quantity;
 
-Result<std::pair<std::string, std::uint16_t>> ParseHostPort(const std::string& flag, const std::string& text) {
-  const std::size_t colon = text.rfind(':');
-  const Status bad = Status::InvalidArgument(flag + ": '" + text + "' is not HOST:PORT");
-  if (colon == std::string::npos || colon == 0) return bad;
-  const std::string port = text.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return bad;
-  const unsigned long value = std::stoul(port);
-  if (value == 0 || value > 65535) return bad;
-  return std::make_pair(text.substr(0, colon), static_cast<std::uint16_t>(value));
-}
-
 Result<std::vector<master::PortRange>> ParsePorts(const std::string& text) {
   std::vector<master::PortRange> ranges;
   std::size_t start = 0;
