@@ -117,8 +117,19 @@ void SchedulingProjection::Apply(const Event& event) {
       }
       break;
     }
+    case Which::APP_DEFINED: {
+      // A new version owes nothing to the old one's completions.
+      auto defined = e.getAppDefined();
+      completions_[Copy(defined.getSpec().getId())] = Completions{Copy(defined.getVersion()), 0, 0};
+      break;
+    }
+    case Which::APP_DELETED:
+      if (auto it = completions_.find(View(e.getAppDeleted().getAppId())); it != completions_.end()) {
+        completions_.erase(it);
+      }
+      break;
     default:
-      break;  // apps, deployments, services: other projections' business
+      break;  // groups, deployments, services: other projections' business
   }
 }
 
@@ -186,10 +197,20 @@ void SchedulingProjection::OnTaskLaunched(schema::TaskLaunched::Reader l, std::i
   Hold(it->first, task, +1);
 }
 
+void SchedulingProjection::CountEnding(const TaskInfo& task, schema::TaskState state) {
+  if (state == schema::TaskState::KILLED) return;  // a decision, not an outcome
+  const bool finished = state == schema::TaskState::FINISHED;
+  Completions& counts =
+      completions_.try_emplace(task.app_id, Completions{task.app_version, 0, 0}).first->second;
+  if (counts.app_version != task.app_version) return;  // a straggler of another version
+  ++(finished ? counts.finished : counts.failed);
+}
+
 void SchedulingProjection::OnTaskStatus(schema::TaskStatusChanged::Reader s, std::int64_t t) {
   auto it = tasks_.find(View(s.getTaskId()));
   if (it == tasks_.end()) return;  // a late duplicate for a task already gone
   if (IsTerminal(s.getState())) {
+    CountEnding(it->second, s.getState());
     Hold(it->first, it->second, -1);
     tasks_.erase(it);
     return;
@@ -229,6 +250,20 @@ void ReadUsage(StateReader& r, StringMap<Usage>& usage) {
     u.allocated = ReadResources(r);
     u.tasks = r.U64();
   }
+}
+
+void WriteCompletions(StateWriter& w, const std::string& app_id, const Completions& c) {
+  w.Str(app_id);
+  w.Str(c.app_version);
+  w.U64(c.finished);
+  w.U64(c.failed);
+}
+
+void ReadCompletions(StateReader& r, StringMap<Completions>& completions) {
+  Completions& c = completions[r.Str()];
+  c.app_version = r.Str();
+  c.finished = r.U64();
+  c.failed = r.U64();
 }
 
 }  // namespace
@@ -273,6 +308,8 @@ void SchedulingProjection::Serialize(StateWriter& w) const {
   }
   WriteUsage(w, by_framework_);
   WriteUsage(w, by_role_);
+  w.U64(completions_.size());
+  for (const auto* item : Sorted(completions_)) WriteCompletions(w, item->first, item->second);
 }
 
 bool SchedulingProjection::Deserialize(StateReader& r) {
@@ -318,6 +355,7 @@ bool SchedulingProjection::Deserialize(StateReader& r) {
   }
   ReadUsage(r, by_framework_);
   ReadUsage(r, by_role_);
+  for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) ReadCompletions(r, completions_);
   for (const auto& [id, task] : tasks_) tasks_by_agent_[task.agent_id].insert(id);
   return !r.failed();
 }

@@ -1,6 +1,7 @@
 // The scheduling projection: what the allocator and the scheduler read.
 // Agents with their total and used resources and attributes; tasks with
-// their state and placement; resource usage per framework and per role.
+// their state and placement; resource usage per framework and per role;
+// how each app's tasks ended (completions, for jobs).
 //
 // A pure fold: Apply reads only the event. It holds no business rules: it
 // records what the events say happened (decide() in the master made sure
@@ -97,6 +98,27 @@ struct Usage {
   bool operator==(const Usage&) const = default;
 };
 
+// How the tasks of one app version ended: what a job needs to know to
+// decide whether it is done (instances finished) or failed (more than
+// maxRetries failed). Kept for every app; services just never read it.
+//
+// Which endings count: FINISHED is a completion; FAILED, ERROR, LOST,
+// DROPPED and GONE are failures (the work did not get done, whoever is to
+// blame); KILLED is neither, since a kill is the operator's or the
+// scheduler's decision, not the task's outcome.
+//
+// Invariant: the counts are for `app_version` only. An AppDefined starts
+// them over at the new version; a task of any other version ending later (a
+// straggler of an older definition) is not counted, so it cannot undo the
+// new version's progress. An app with no AppDefined in view starts counting
+// at the version of its first task to end.
+struct Completions {
+  std::string app_version;
+  std::uint64_t finished = 0;
+  std::uint64_t failed = 0;
+  bool operator==(const Completions&) const = default;
+};
+
 // True for states a task never leaves (Mesos: FINISHED, FAILED, KILLED,
 // ERROR, DROPPED, LOST, GONE). UNREACHABLE is not terminal: the agent may
 // come back with the task still running.
@@ -114,6 +136,8 @@ class SchedulingProjection {
   const StringMap<FrameworkInfo>& frameworks() const { return frameworks_; }
   const StringMap<Usage>& usage_by_framework() const { return by_framework_; }
   const StringMap<Usage>& usage_by_role() const { return by_role_; }
+  // By app id; an app absent has had no task of its counted version end.
+  const StringMap<Completions>& completions() const { return completions_; }
 
   void Serialize(StateWriter& out) const;
   bool Deserialize(StateReader& in);
@@ -127,6 +151,8 @@ class SchedulingProjection {
   // Charges (+1) or releases (-1) what task `id` holds, and keeps the
   // per-agent index in step.
   void Hold(const std::string& id, const TaskInfo& task, int sign);
+  // Counts task `task` ending in terminal `state` toward its app.
+  void CountEnding(const TaskInfo& task, schema::TaskState state);
 
   StringMap<AgentInfo> agents_;
   StringMap<TaskInfo> tasks_;
@@ -136,6 +162,7 @@ class SchedulingProjection {
   StringMap<FrameworkInfo> frameworks_;
   StringMap<Usage> by_framework_;
   StringMap<Usage> by_role_;
+  StringMap<Completions> completions_;
 };
 
 }  // namespace regatta::projections

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/projections/fold.h"
@@ -336,6 +338,110 @@ TEST(SchedulingProjection, UpdatesForAnUnknownTaskAreIgnored) {
     EXPECT_TRUE(p.tasks().empty());
     EXPECT_TRUE(p.usage_by_framework().empty());
   }
+}
+
+// ------------------------------------------------------------------ completions
+
+EncodedEvent Launched(const std::string& task, const std::string& app, const std::string& version) {
+  return BuildEvent(StampAt(1, "regatta:master"), [&](auto e) {
+    auto l = e.initTaskLaunched();
+    l.setTaskId(task);
+    l.setAppId(app);
+    l.setAppVersion(version);
+    l.setAgentId("a1");
+  });
+}
+
+EncodedEvent Defined(const std::string& app, const std::string& version) {
+  return testing::AppDefined(app, 1, version);
+}
+
+TEST(SchedulingProjection, EachTerminalStateCountsAsFinishedFailedOrNeither) {
+  struct Case {
+    TaskState state;
+    bool counted;
+    std::uint64_t finished;
+    std::uint64_t failed;
+  };
+  const Case cases[] = {
+      {TaskState::FINISHED, true, 1, 0}, {TaskState::FAILED, true, 0, 1},
+      {TaskState::ERROR, true, 0, 1},    {TaskState::LOST, true, 0, 1},
+      {TaskState::DROPPED, true, 0, 1},  {TaskState::GONE, true, 0, 1},
+      {TaskState::KILLED, false, 0, 0},  {TaskState::RUNNING, false, 0, 0},
+      {TaskState::UNREACHABLE, false, 0, 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(TaskStateName(c.state));
+    const SchedulingProjection p =
+        Given({AgentRegistered("a1", 16, 65536), Launched("t1", "/job", "v1"), TaskStatus("t1", c.state)});
+    ASSERT_EQ(p.completions().contains("/job"), c.counted);
+    if (c.counted) {
+      EXPECT_EQ(p.completions().at("/job"), (Completions{"v1", c.finished, c.failed}));
+    }
+  }
+}
+
+TEST(SchedulingProjection, CompletionsFollowTheAppsVersion) {
+  struct Case {
+    const char* name;
+    Events given;
+    std::map<std::string, Completions> want;
+  };
+  const Case cases[] = {
+      {"counted per app",
+       {Defined("/a", "v1"), Defined("/b", "v1"), Launched("a1", "/a", "v1"), Launched("b1", "/b", "v1"),
+        Launched("b2", "/b", "v1"), TaskStatus("a1", TaskState::FINISHED), TaskStatus("b1", TaskState::FAILED),
+        TaskStatus("b2", TaskState::FINISHED)},
+       {{"/a", {"v1", 1, 0}}, {"/b", {"v1", 1, 1}}}},
+      {"a redelivered terminal status counts once",
+       {Launched("t1", "/a", "v1"), TaskStatus("t1", TaskState::FAILED), TaskStatus("t1", TaskState::FAILED)},
+       {{"/a", {"v1", 0, 1}}}},
+      {"a definition starts the count at its version",
+       {Defined("/a", "v1")}, {{"/a", {"v1", 0, 0}}}},
+      {"a new version starts over",
+       {Defined("/a", "v1"), Launched("t1", "/a", "v1"), TaskStatus("t1", TaskState::FINISHED),
+        Launched("t2", "/a", "v1"), TaskStatus("t2", TaskState::LOST), Defined("/a", "v2")},
+       {{"/a", {"v2", 0, 0}}}},
+      {"an old version's straggler does not undo the new version's progress",
+       {Defined("/a", "v1"), Launched("old", "/a", "v1"), Defined("/a", "v2"), Launched("new", "/a", "v2"),
+        TaskStatus("new", TaskState::FINISHED), TaskStatus("old", TaskState::FAILED)},
+       {{"/a", {"v2", 1, 0}}}},
+      {"without a definition in view, the first task to end sets the version",
+       {Launched("t1", "/a", "v7"), TaskStatus("t1", TaskState::ERROR)}, {{"/a", {"v7", 0, 1}}}},
+      {"deleting the app forgets its counts",
+       {Defined("/a", "v1"), Launched("t1", "/a", "v1"), TaskStatus("t1", TaskState::FINISHED),
+        testing::AppDeleted("/a")},
+       {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Events given = {AgentRegistered("a1", 16, 65536)};
+    given.insert(given.end(), c.given.begin(), c.given.end());
+    const SchedulingProjection p = Given(given);
+    const std::map<std::string, Completions> got(p.completions().begin(), p.completions().end());
+    EXPECT_EQ(got, c.want);
+  }
+}
+
+TEST(SchedulingProjection, CompletionsSurviveASerializationRoundTripInCanonicalOrder) {
+  const Events given = {AgentRegistered("a1", 16, 65536), Defined("/b", "v2"), Defined("/a", "v1"),
+                        Launched("t1", "/a", "v1"), Launched("t2", "/b", "v2"), Launched("t3", "/b", "v2"),
+                        TaskStatus("t1", TaskState::FINISHED), TaskStatus("t2", TaskState::FAILED)};
+  const SchedulingProjection p = Given(given);
+  const std::string bytes = testing::StateBytes(p);
+
+  SchedulingProjection copy;
+  StateReader in(bytes);
+  ASSERT_TRUE(copy.Deserialize(in));
+  EXPECT_TRUE(in.at_end());
+  EXPECT_EQ(copy.completions().at("/a"), (Completions{"v1", 1, 0}));
+  EXPECT_EQ(copy.completions().at("/b"), (Completions{"v2", 0, 1}));
+  EXPECT_EQ(testing::StateBytes(copy), bytes);
+
+  // The apps defined the other way round: the same state, the same bytes.
+  Events swapped = given;
+  std::swap(swapped[1], swapped[2]);
+  EXPECT_EQ(testing::StateBytes(Given(swapped)), bytes);
 }
 
 }  // namespace

@@ -164,7 +164,7 @@ struct AppSpec {
   cmd @1 :Text;               # run by /bin/sh -c when set
   args @2 :List(Text);        # exec'd directly when cmd is empty
   container @3 :ContainerSpec;
-  instances @4 :UInt32;
+  instances @4 :UInt32;       # service: kept running; job: completions needed
   cpus @5 :Float64;
   memMb @6 :Float64;
   diskMb @7 :Float64;
@@ -189,6 +189,11 @@ struct AppSpec {
   kind @26 :WorkloadKind;
   user @27 :Text;
   autoscale @28 :Autoscale;
+  # For kind = job: how many failed tasks the job survives. A task that ends
+  # FAILED, ERROR, LOST, DROPPED or GONE is retried (with the backoff above)
+  # until more than this many have failed; then the job is failed and
+  # launches nothing more. Ignored for services, which always restart.
+  maxRetries @29 :UInt32 = 3;
 }
 
 enum WorkloadKind {
