@@ -28,6 +28,8 @@ void DecodeSpec(const std::string& bytes, AppDefinition& out) {
     auto spec = reader.getRoot<schema::AppSpec>();
     out.resources = {Quantity::FromDouble(spec.getCpus()), Quantity::FromDouble(spec.getMemMb()),
                      Quantity::FromDouble(spec.getDiskMb()), Quantity::FromDouble(spec.getGpus())};
+    out.kind = spec.getKind();
+    out.max_retries = spec.getMaxRetries();
     for (auto port : spec.getPortDefinitions()) out.port_names.push_back(projections::Copy(port.getName()));
     for (auto label : spec.getLabels()) {
       out.labels.emplace_back(projections::Copy(label.getKey()), projections::Copy(label.getValue()));

@@ -1,5 +1,6 @@
 // An app's current definition, decoded once from the history projection:
-// what the services planner needs to place its tasks, and nothing else.
+// what the services and jobs planner needs to place its tasks, and nothing
+// else.
 //
 // The history keeps every change in log order. The current definition is the
 // last kDefined change, with its instance count replaced by any kScaled
@@ -17,6 +18,7 @@
 #include "actors/scheduling/constraints.h"
 #include "events/status.h"
 #include "projections/history.h"
+#include "regatta/events.capnp.h"
 
 namespace regatta::frameworks {
 
@@ -28,6 +30,8 @@ struct AppDefinition {
   std::vector<std::string> port_names;      // one host port per entry, in order
   std::vector<scheduling::Constraint> constraints;
   master::Attributes labels;                // as the spec writes them
+  schema::WorkloadKind kind = schema::WorkloadKind::SERVICE;
+  std::uint32_t max_retries = 3;            // jobs only: failures survived
   // Not ok: the app cannot be placed, and the message says why (a
   // constraint that does not parse, spec bytes that do not decode). The
   // planner reports it as the app's waiting reason.

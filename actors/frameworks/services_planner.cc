@@ -203,6 +203,22 @@ void PlaceApp(const AppDefinition& app, const std::vector<const TaskInfo*>& task
   counts.Clear();
 }
 
+// The arithmetic of one app, before placement fills planned and the reason.
+AppNeed NeedOf(const AppDefinition& app, AppTarget target, std::size_t live) {
+  AppNeed need;
+  need.app_id = app.id;
+  need.wanted = target.wanted;
+  need.live = static_cast<std::uint32_t>(live);
+  need.finished = target.finished;
+  need.failed = target.failed;
+  if (!target.stopped.empty()) {
+    need.waiting_reason = std::move(target.stopped);
+  } else if (need.wanted > need.live) {
+    need.to_launch = need.wanted - need.live;
+  }
+  return need;
+}
+
 void Finish(const PlannerInput& in, std::vector<OfferSlot>& slots, Plan& plan) {
   for (OfferSlot& slot : slots) {
     const allocator::Offer& offer = *slot.offer;
@@ -219,6 +235,25 @@ void Finish(const PlannerInput& in, std::vector<OfferSlot>& slots, Plan& plan) {
 
 }  // namespace
 
+AppTarget TargetFor(const AppDefinition& app,
+                    const StringMap<projections::Completions>& completions) {
+  AppTarget target;
+  target.wanted = app.instances;
+  if (app.kind != schema::WorkloadKind::JOB) return target;
+  if (const auto it = completions.find(app.id);
+      it != completions.end() && it->second.app_version == app.version) {
+    target.finished = it->second.finished;
+    target.failed = it->second.failed;
+  }
+  target.wanted = target.finished >= app.instances
+                      ? 0 : app.instances - static_cast<std::uint32_t>(target.finished);
+  if (target.failed > app.max_retries) {
+    target.stopped = "job failed: " + std::to_string(target.failed) + " failures, maxRetries " +
+                     std::to_string(app.max_retries);
+  }
+  return target;
+}
+
 Plan PlanLaunches(const PlannerInput& in) {
   Plan plan;
   const projections::SchedulingProjection& cluster = in.state->scheduling();
@@ -230,10 +265,10 @@ Plan PlanLaunches(const PlannerInput& in) {
   static const std::vector<const TaskInfo*> kNoTasks;
 
   for (const AppDefinition& app : LiveApps(in.state->history())) {
+    if (app.kind != in.kind) continue;  // the other framework's app
     const auto found = tasks_by_app.find(app.id);
     const auto& tasks = found == tasks_by_app.end() ? kNoTasks : found->second;
-    AppNeed need{app.id, app.instances, static_cast<std::uint32_t>(tasks.size()), 0, 0, ""};
-    need.to_launch = need.wanted > need.live ? need.wanted - need.live : 0;
+    AppNeed need = NeedOf(app, TargetFor(app, cluster.completions()), tasks.size());
     if (need.to_launch > 0) PlaceApp(app, tasks, in, agent_index, slots, counts, need);
     plan.needs.push_back(std::move(need));
   }
@@ -243,7 +278,9 @@ Plan PlanLaunches(const PlannerInput& in) {
 
 std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state) {
   StringMap<std::uint32_t> wanted;
-  for (const AppDefinition& app : LiveApps(state.history())) wanted[app.id] = app.instances;
+  for (const AppDefinition& app : LiveApps(state.history())) {
+    wanted[app.id] = TargetFor(app, state.scheduling().completions()).wanted;
+  }
   StringMap<std::vector<std::pair<std::string_view, const TaskInfo*>>> reachable;
   for (const auto& [id, task] : state.scheduling().tasks()) {
     if (task.state == schema::TaskState::UNREACHABLE || task.state == schema::TaskState::KILLING) continue;

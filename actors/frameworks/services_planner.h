@@ -1,5 +1,6 @@
-// The built-in `services` framework's planner: which tasks of the
-// long-running apps to launch on which of the offers the allocator made it.
+// The planner of the built-in `services` and `jobs` frameworks: which tasks
+// of their apps to launch on which of the offers the allocator made them.
+// One planner serves both; PlannerInput::kind says which apps it serves.
 //
 // A pure function: (state, offers, now, ids) -> plan. The framework actor
 // turns the plan's accepts into master::AcceptOffer commands and its declines
@@ -10,6 +11,8 @@
 //     (app_definition.h); its live tasks are its non-terminal tasks in the
 //     scheduling projection, whoever launched them. It launches the
 //     difference, never a negative one.
+//   * A job (kind = job) runs to completion: it wants only the completions
+//     it still lacks, and a failed job launches nothing (TargetFor below).
 //   * An offer takes tasks while its remaining cpus, memory, disk and gpus
 //     cover one more task, it has one free host port per port definition
 //     (the lowest free ones, each at most once), and every constraint holds
@@ -46,6 +49,9 @@ namespace regatta::frameworks {
 struct PlannerInput {
   // REQUIRES: not null; read only for the duration of PlanLaunches.
   const projections::ProjectionSet* state = nullptr;
+  // The apps this framework serves; those of the other kind are left alone
+  // (not planned, not reported in Plan::needs).
+  schema::WorkloadKind kind = schema::WorkloadKind::SERVICE;
   std::vector<allocator::Offer> offers;  // this framework's outstanding offers
   std::string framework_id = "services";
   std::int64_t now_nanos = 0;
@@ -60,8 +66,32 @@ struct PlannerInput {
   std::int64_t unreachable_inactive_nanos = 0;
 };
 
-// Tasks beyond their app's wanted count (a scale-down, a deleted app, or
-// the originals of replaced tasks that came back after a partition): which
+// How many tasks one app wants live, and whether it may launch at all: the
+// arithmetic PlanLaunches and ExcessTasks share, so that a job's finished
+// tasks are never read as a reason to kill its running ones.
+//
+// A service wants its instance count, whatever became of earlier tasks.
+// A job wants the completions it still lacks, counted for its current
+// version only (projections::Completions; a redefined job starts over):
+//     instances 5, finished 2 -> wanted 3
+//     instances 5, finished 5 -> wanted 0 (done)
+//     instances 3, finished 5 -> wanted 0 (scaled down after finishing)
+// and it is failed once its failures exceed maxRetries: with maxRetries 3,
+// the fourth failure stops it ("job failed: 4 failures, maxRetries 3").
+// A failed job launches nothing more; its tasks still running are left to
+// end on their own (wanted is unchanged, so ExcessTasks keeps them).
+struct AppTarget {
+  std::uint32_t wanted = 0;
+  std::uint64_t finished = 0;  // jobs: completions of the current version
+  std::uint64_t failed = 0;    // jobs: failures of the current version
+  std::string stopped;         // not empty: launch nothing, and this is why
+};
+AppTarget TargetFor(const AppDefinition& app,
+                    const projections::StringMap<projections::Completions>& completions);
+
+// Tasks beyond their app's wanted count (TargetFor; a scale-down, a deleted
+// app, or the originals of replaced tasks that came back after a partition),
+// whatever the app's kind: which
 // to kill, newest first among the reachable ones, tasks not yet RUNNING
 // before running ones. Tasks already KILLING are left alone.
 struct Excess {
@@ -76,9 +106,12 @@ struct AppNeed {
   std::string app_id;
   std::uint32_t wanted = 0;
   std::uint32_t live = 0;
-  std::uint32_t to_launch = 0;  // max(0, wanted - live)
+  std::uint32_t to_launch = 0;  // max(0, wanted - live); 0 for a failed job
   std::uint32_t planned = 0;    // how many of to_launch the plan places
-  std::string waiting_reason;   // empty when planned == to_launch
+  // Empty when planned == to_launch, except for a failed job, which says so.
+  std::string waiting_reason;
+  std::uint64_t finished = 0;   // jobs: AppTarget::finished
+  std::uint64_t failed = 0;     // jobs: AppTarget::failed
 };
 
 struct Plan {

@@ -290,6 +290,9 @@ Status CheckSpec(schema::AppSpec::Reader spec) {
   if (!(spec.getCpus() > 0)) return Status::InvalidArgument("cpus: must be greater than 0");
   if (!(spec.getMemMb() > 0)) return Status::InvalidArgument("mem: must be greater than 0");
   if (spec.getDiskMb() < 0) return Status::InvalidArgument("disk: must not be negative");
+  if (spec.getKind() == schema::WorkloadKind::JOB && spec.getInstances() == 0) {
+    return Status::InvalidArgument("instances: a job needs at least one completion");
+  }
   return Status::Ok();
 }
 

@@ -69,8 +69,15 @@ int Run(const RunOptions& options) {
   auto ports = spec.initPortDefinitions(options.ports);
   for (unsigned i = 0; i < options.ports; ++i) ports[i].setProtocol("tcp");
   if (Status s = FillConstraints(spec, options.constraints); !s.ok()) return Fail(s);
+  if (options.job) {
+    spec.setKind(schema::WorkloadKind::JOB);
+    spec.setMaxRetries(options.max_retries);
+  }
   const int code = Send(options.master, message);
-  if (code == 0) std::cout << "app " << spec.getId().cStr() << " defined: " << options.instances << " instance(s)\n";
+  if (code == 0) {
+    std::cout << (options.job ? "job " : "app ") << spec.getId().cStr() << " defined: " << options.instances
+              << (options.job ? " completion(s)\n" : " instance(s)\n");
+  }
   return code;
 }
 

@@ -70,6 +70,8 @@ struct RunOptions {
   double mem = 32;
   std::uint32_t ports = 0;  // host ports per task ($PORT0...)
   std::vector<std::string> constraints;  // FIELD:OPERATOR[:VALUE]
+  bool job = false;                // run to completion (instances = completions)
+  std::uint32_t max_retries = 3;   // with job: failures the job survives
   std::vector<std::string> command;
 };
 int Run(const RunOptions& options);

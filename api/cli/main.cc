@@ -96,7 +96,7 @@ int Main(int argc, char** argv) {
   agent_cmd->callback([&] { exit_code = Agent(agent); });
 
   RunOptions run;
-  auto* run_cmd = app.add_subcommand("run", "Run a command as a long-running app: regatta run [options] -- CMD ARGS");
+  auto* run_cmd = app.add_subcommand("run", "Run a command as a long-running app (or a --job): regatta run [options] -- CMD ARGS");
   run_cmd->add_option("--master", run.master, "The master's HOST:PORT")->capture_default_str();
   run_cmd->add_option("--id", run.id, "The app's id, e.g. /prod/web (default: from the command)");
   run_cmd->add_option("--instances", run.instances, "How many copies to keep running")->capture_default_str();
@@ -104,6 +104,11 @@ int Main(int argc, char** argv) {
   run_cmd->add_option("--mem", run.mem, "Memory per instance, MB")->capture_default_str();
   run_cmd->add_option("--ports", run.ports, "Host ports per instance ($PORT0, ...)")->capture_default_str();
   run_cmd->add_option("--constraint", run.constraints, "FIELD:OPERATOR[:VALUE], e.g. hostname:UNIQUE");
+  auto* job_flag = run_cmd->add_flag("--job", run.job,
+                                     "Run to completion: --instances successful runs, failed ones retried");
+  run_cmd->add_option("--max-retries", run.max_retries, "With --job: failures before the job fails")
+      ->capture_default_str()
+      ->needs(job_flag);
   run_cmd->add_option("command", run.command, "The command and its arguments (after --)");
   run_cmd->callback([&] { exit_code = Run(run); });
 

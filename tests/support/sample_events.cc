@@ -71,23 +71,41 @@ EncodedEvent FrameworkRegistered(const std::string& framework, const std::string
   });
 }
 
+namespace {
+
+// The spec AppDefined and JobDefined share: 0.1 cpus, 32 MB, one port.
+schema::AppSpec::Builder InitSpec(schema::AppDefined::Builder defined, const std::string& app,
+                                  std::uint32_t instances, const std::string& version,
+                                  const std::string& cmd) {
+  defined.setVersion(version);
+  auto spec = defined.initSpec();
+  spec.setId(app);
+  spec.setCmd(cmd);
+  spec.setInstances(instances);
+  spec.setCpus(0.1);
+  spec.setMemMb(32);
+  auto ports = spec.initPortDefinitions(1);
+  ports[0].setName("http");
+  ports[0].setProtocol("tcp");
+  auto labels = spec.initLabels(1);
+  labels[0].setKey("app");
+  labels[0].setValue(app);
+  return spec;
+}
+
+}  // namespace
+
 EncodedEvent AppDefined(const std::string& app, std::uint32_t instances, const std::string& version,
                         std::int64_t t, const std::string& principal, const std::string& cmd) {
-  return Make(t, principal, [&](auto e) {
-    auto d = e.initAppDefined();
-    d.setVersion(version);
-    auto spec = d.initSpec();
-    spec.setId(app);
-    spec.setCmd(cmd);
-    spec.setInstances(instances);
-    spec.setCpus(0.1);
-    spec.setMemMb(32);
-    auto ports = spec.initPortDefinitions(1);
-    ports[0].setName("http");
-    ports[0].setProtocol("tcp");
-    auto labels = spec.initLabels(1);
-    labels[0].setKey("app");
-    labels[0].setValue(app);
+  return Make(t, principal, [&](auto e) { InitSpec(e.initAppDefined(), app, instances, version, cmd); });
+}
+
+EncodedEvent JobDefined(const std::string& app, std::uint32_t instances, std::uint32_t max_retries,
+                        const std::string& version, std::int64_t t) {
+  return Make(t, "tester", [&](auto e) {
+    auto spec = InitSpec(e.initAppDefined(), app, instances, version, "true");
+    spec.setKind(schema::WorkloadKind::JOB);
+    spec.setMaxRetries(max_retries);
   });
 }
 

@@ -19,6 +19,9 @@ EncodedEvent FrameworkRegistered(const std::string& framework, const std::string
 EncodedEvent AppDefined(const std::string& app, std::uint32_t instances, const std::string& version,
                         std::int64_t t = 1, const std::string& principal = "tester",
                         const std::string& cmd = "sleep 1000");
+// An AppDefined of kind job: `instances` completions, `max_retries` failures survived.
+EncodedEvent JobDefined(const std::string& app, std::uint32_t instances, std::uint32_t max_retries,
+                        const std::string& version = "v1", std::int64_t t = 1);
 EncodedEvent AppScaled(const std::string& app, std::uint32_t instances, std::uint32_t previous,
                        std::int64_t t = 1);
 EncodedEvent AppDeleted(const std::string& app, std::int64_t t = 1);

@@ -56,6 +56,40 @@ TEST(ExcessTasks, UnreachableAndKillingTasksAreNotKilledAgain) {
                   .empty());
 }
 
+TEST(ExcessTasks, AJobKeepsWhatItStillWantsWhateverHasFinished) {
+  const std::vector<EncodedEvent> running = {
+      t::TaskLaunched("r1", "/job", "a1", 1, 64, 0, 5),
+      t::TaskStatus("r1", TaskState::RUNNING, 6), t::TaskLaunched("r2", "/job", "a1", 1, 64, 0, 7),
+      t::TaskStatus("r2", TaskState::RUNNING, 8)};
+  const std::vector<EncodedEvent> two_finished = {
+      t::TaskLaunched("f1", "/job", "a1", 1, 64, 0, 1), t::TaskStatus("f1", TaskState::FINISHED, 2),
+      t::TaskLaunched("f2", "/job", "a1", 1, 64, 0, 3), t::TaskStatus("f2", TaskState::FINISHED, 4)};
+  const std::vector<EncodedEvent> one_failed = {
+      t::TaskLaunched("x1", "/job", "a1", 1, 64, 0, 1), t::TaskStatus("x1", TaskState::FAILED, 2)};
+  struct Case {
+    const char* name;
+    EncodedEvent defined;
+    std::vector<EncodedEvent> ended;
+    std::vector<std::string> want;
+  };
+  const Case cases[] = {
+      {"4 completions, 2 finished: both running kept", t::JobDefined("/job", 4, 3), two_finished, {}},
+      {"3 completions, 2 finished: the newest running killed", t::JobDefined("/job", 3, 3), two_finished,
+       {"r2@a1"}},
+      {"2 completions, 2 finished: the job is done, both killed", t::JobDefined("/job", 2, 3), two_finished,
+       {"r1@a1", "r2@a1"}},
+      {"a failed job's running tasks are left to end", t::JobDefined("/job", 2, 0), one_failed, {}},
+      {"a service counts no completions: both kept", t::AppDefined("/job", 2, "v1"), two_finished, {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<EncodedEvent> given = {t::AgentRegistered("a1", 8, 8192), c.defined};
+    given.insert(given.end(), c.ended.begin(), c.ended.end());
+    given.insert(given.end(), running.begin(), running.end());
+    EXPECT_EQ(Excess(given), c.want);
+  }
+}
+
 TEST(ServicesPlannerUnreachable, ALongUnreachableTaskIsReplacedAShortOneIsNot) {
   const auto state = t::Fold<projections::ProjectionSet>(
       {t::AgentRegistered("a1", 8, 8192), t::AgentRegistered("a2", 8, 8192), t::AppDefined("/web", 1, "v1"),

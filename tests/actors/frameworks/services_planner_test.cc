@@ -32,6 +32,8 @@ struct AppShape {
   double mem = 32;
   std::uint32_t ports = 1;
   std::vector<Triple> constraints;
+  schema::WorkloadKind kind = schema::WorkloadKind::SERVICE;
+  std::uint32_t max_retries = 3;
 };
 
 EncodedEvent App(const std::string& id, std::uint32_t instances, const AppShape& shape = {},
@@ -45,6 +47,8 @@ EncodedEvent App(const std::string& id, std::uint32_t instances, const AppShape&
     spec.setCpus(shape.cpus);
     spec.setMemMb(shape.mem);
     spec.setDiskMb(10);
+    spec.setKind(shape.kind);
+    spec.setMaxRetries(shape.max_retries);
     auto ports = spec.initPortDefinitions(shape.ports);
     for (std::uint32_t i = 0; i < shape.ports; ++i) ports[i].setName("p" + std::to_string(i));
     auto labels = spec.initLabels(1);
@@ -77,11 +81,13 @@ struct Planned {
 };
 
 Planned PlanFor(const Events& given, std::vector<Offer> offers,
-                const projections::StringMap<scheduling::BackoffState>* backoff = nullptr) {
+                const projections::StringMap<scheduling::BackoffState>* backoff = nullptr,
+                schema::WorkloadKind kind = schema::WorkloadKind::SERVICE) {
   Planned out{t::Fold(given), {}};
   std::map<std::string, int> next;
   PlannerInput in;
   in.state = &out.state;
+  in.kind = kind;
   in.offers = std::move(offers);
   in.now_nanos = 100;
   in.backoff = backoff;
@@ -118,6 +124,7 @@ struct Case {
   std::vector<std::string> then_placed;
   std::vector<std::string> then_declined;
   std::map<std::string, std::string> then_waiting;
+  schema::WorkloadKind serving = schema::WorkloadKind::SERVICE;  // the planner's kind
 };
 
 const AppShape kUniqueHost{0.1, 32, 1, {{"hostname", "UNIQUE", ""}}};
@@ -127,6 +134,25 @@ const AppShape kOneCpu{1, 32, 1, {}};
 const AppShape kBigMem{0.1, 1500, 1, {}};
 const AppShape kTwoPorts{0.1, 32, 2, {}};
 const AppShape kBadConstraint{0.1, 32, 1, {{"hostname", "BOGUS", ""}}};
+const AppShape kJob{0.1, 32, 1, {}, schema::WorkloadKind::JOB, 3};
+const AppShape kJobNoRetries{0.1, 32, 1, {}, schema::WorkloadKind::JOB, 0};
+constexpr auto kJobs = schema::WorkloadKind::JOB;
+
+// `n` tasks of `app` (version v1) on a1 that started and ended in `state`.
+Events Ended(const std::string& app, TaskState state, int n) {
+  Events out;
+  for (int i = 0; i < n; ++i) {
+    const std::string id = app + ".ended" + std::to_string(i);
+    out.push_back(t::TaskLaunched(id, app, "a1", 0.1, 32));
+    out.push_back(t::TaskStatus(id, state));
+  }
+  return out;
+}
+
+Events Cat(Events head, const Events& tail) {
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
 
 std::vector<Case> Cases() {
   return {
@@ -190,6 +216,42 @@ std::vector<Case> Cases() {
        {On("a1")}, {}, {"a1"},
        {{"/web", "app /web: constraint [\"hostname\",\"BOGUS\"]: unknown operator \"BOGUS\"; "
                  "expected UNIQUE, CLUSTER, GROUP_BY, LIKE, UNLIKE, MAX_PER or IS"}}},
+      {"AServiceReplacesEvenAFinishedTask", Cat({Agent("a1"), App("/web", 1)}, Ended("/web", TaskState::FINISHED, 1)),
+       {On("a1")}, {"a1 /web"}, {}, {}},
+      // Jobs: run to completion, retried until they fail more than maxRetries times.
+      {"AJobRunsItsInstancesInParallel", {Agent("a1"), App("/batch", 3, kJob)}, {On("a1")},
+       {"a1 /batch", "a1 /batch", "a1 /batch"}, {}, {}, kJobs},
+      {"AJobsFinishedTasksReduceWhatItWants",
+       Cat({Agent("a1"), App("/batch", 3, kJob)}, Ended("/batch", TaskState::FINISHED, 2)), {On("a1")},
+       {"a1 /batch"}, {}, {}, kJobs},
+      {"AJobsRunningAndFinishedTasksBothCount",
+       Cat({Agent("a1"), App("/batch", 3, kJob), t::TaskLaunched("run", "/batch", "a1", 0.1, 32)},
+           Ended("/batch", TaskState::FINISHED, 1)),
+       {On("a1")}, {"a1 /batch"}, {}, {}, kJobs},
+      {"AFinishedJobLaunchesNothing",
+       Cat({Agent("a1"), App("/batch", 2, kJob)}, Ended("/batch", TaskState::FINISHED, 2)), {On("a1")}, {},
+       {"a1"}, {}, kJobs},
+      {"AJobRetriesUpToMaxRetriesFailures",
+       Cat({Agent("a1"), App("/batch", 2, kJob)}, Ended("/batch", TaskState::FAILED, 3)), {On("a1")},
+       {"a1 /batch", "a1 /batch"}, {}, {}, kJobs},
+      {"AJobFailingMoreThanMaxRetriesTimesStops",
+       Cat({Agent("a1"), App("/batch", 2, kJob)}, Ended("/batch", TaskState::FAILED, 4)), {On("a1")}, {},
+       {"a1"}, {{"/batch", "job failed: 4 failures, maxRetries 3"}}, kJobs},
+      {"LostAndErrorCountAsFailures",
+       Cat(Cat({Agent("a1"), App("/batch", 1, kJobNoRetries)}, Ended("/batch", TaskState::LOST, 1)),
+           Ended("/batch", TaskState::ERROR, 1)),
+       {On("a1")}, {}, {"a1"}, {{"/batch", "job failed: 2 failures, maxRetries 0"}}, kJobs},
+      {"AKilledJobTaskIsRelaunchedAndIsNoFailure",
+       Cat({Agent("a1"), App("/batch", 1, kJobNoRetries)}, Ended("/batch", TaskState::KILLED, 1)),
+       {On("a1")}, {"a1 /batch"}, {}, {}, kJobs},
+      {"ANewVersionOfAJobStartsOver",
+       Cat({Agent("a1"), App("/batch", 2, kJob)},
+           Cat(Ended("/batch", TaskState::FINISHED, 2), {App("/batch", 2, kJob, "v2")})),
+       {On("a1")}, {"a1 /batch", "a1 /batch"}, {}, {}, kJobs},
+      {"AJobsPlannerLeavesServicesAlone", {Agent("a1"), App("/web", 1), App("/batch", 1, kJob)},
+       {On("a1")}, {"a1 /batch"}, {}, {}, kJobs},
+      {"AServicesPlannerLeavesJobsAlone", {Agent("a1"), App("/web", 1), App("/batch", 1, kJob)},
+       {On("a1")}, {"a1 /web"}, {}, {}},
   };
 }
 
@@ -197,7 +259,7 @@ class ServicesPlanner : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ServicesPlanner, GivenWhenThen) {
   const Case& c = GetParam();
-  const Planned out = PlanFor(c.given, c.when);
+  const Planned out = PlanFor(c.given, c.when, nullptr, c.serving);
   EXPECT_EQ(Placements(out.plan), c.then_placed);
   EXPECT_EQ(out.plan.declined_offers, c.then_declined);
   EXPECT_EQ(Waiting(out.plan), c.then_waiting);
@@ -248,6 +310,56 @@ TEST(ServicesPlannerDetail, NeedsReportTheArithmeticForEveryLiveApp) {
   EXPECT_EQ((std::vector<std::uint32_t>{b.wanted, b.live, b.to_launch, b.planned}),
             (std::vector<std::uint32_t>{4, 1, 3, 1}));
   EXPECT_EQ(b.waiting_reason, "insufficient cpus");
+}
+
+TEST(ServicesPlannerDetail, AJobsNeedReportsItsCompletionsAndOnlyJobsAreReported) {
+  const Planned out = PlanFor(Cat(Cat({Agent("a1"), App("/web", 1), App("/batch", 5, kJob)},
+                                      Ended("/batch", TaskState::FINISHED, 2)),
+                                  Ended("/batch", TaskState::FAILED, 1)),
+                              {On("a1")}, nullptr, kJobs);
+  ASSERT_EQ(out.plan.needs.size(), 1u);
+  const AppNeed& need = out.plan.needs[0];
+  EXPECT_EQ(need.app_id, "/batch");
+  EXPECT_EQ((std::vector<std::uint64_t>{need.wanted, need.live, need.to_launch, need.planned, need.finished,
+                                        need.failed}),
+            (std::vector<std::uint64_t>{3, 0, 3, 3, 2, 1}));
+}
+
+// The arithmetic alone: (definition, completions) -> target.
+TEST(TargetFor, WantedIsInstancesForAServiceAndWhatIsLeftForAJob) {
+  struct Case {
+    const char* name;
+    schema::WorkloadKind kind;
+    std::uint32_t instances;
+    projections::Completions done;  // for /a
+    std::uint32_t want_wanted;
+    std::string want_stopped;
+  };
+  constexpr auto kService = schema::WorkloadKind::SERVICE;
+  const Case cases[] = {
+      {"a service ignores completions", kService, 3, {"v1", 2, 9}, 3, ""},
+      {"a job with none done wants all", kJobs, 3, {"v1", 0, 0}, 3, ""},
+      {"a job wants what is left", kJobs, 5, {"v1", 2, 0}, 3, ""},
+      {"a job all done wants none", kJobs, 5, {"v1", 5, 0}, 0, ""},
+      {"a job scaled below its completions wants none", kJobs, 3, {"v1", 5, 0}, 0, ""},
+      {"maxRetries failures still retry", kJobs, 2, {"v1", 0, 3}, 2, ""},
+      {"one more fails the job", kJobs, 2, {"v1", 1, 4}, 1, "job failed: 4 failures, maxRetries 3"},
+      {"another version's counts are not this one's", kJobs, 2, {"v0", 2, 7}, 2, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    AppDefinition app;
+    app.id = "/a";
+    app.version = "v1";
+    app.instances = c.instances;
+    app.kind = c.kind;
+    app.max_retries = 3;
+    projections::StringMap<projections::Completions> completions;
+    completions["/a"] = c.done;
+    const AppTarget target = TargetFor(app, completions);
+    EXPECT_EQ(target.wanted, c.want_wanted);
+    EXPECT_EQ(target.stopped, c.want_stopped);
+  }
 }
 
 TEST(ServicesPlannerDetail, AnAppInBackoffWaits) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <capnp/message.h>
+
 #include "events/codec.h"
 #include "tests/support/sample_events.h"
 
@@ -231,6 +233,42 @@ TEST_F(MasterCore, RegisteringAFrameworkTwiceRecordsItOnce) {
   auto second = DecideRegisterFramework(state_, {"services", "services", "*"}, context_);
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second->events.empty());
+}
+
+TEST_F(MasterCore, AnAppDefinitionIsCheckedFieldByField) {
+  struct Case {
+    const char* name;
+    schema::WorkloadKind kind;
+    std::uint32_t instances;
+    std::string want_error;  // empty: defined
+  };
+  constexpr auto kJob = schema::WorkloadKind::JOB;
+  constexpr auto kService = schema::WorkloadKind::SERVICE;
+  const Case cases[] = {
+      {"a service of 0 instances", kService, 0, ""},
+      {"a job of 1 completion", kJob, 1, ""},
+      {"a job of 0 completions", kJob, 0, "instances: a job needs at least one completion"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    capnp::MallocMessageBuilder message;
+    auto spec = message.initRoot<schema::AppSpec>();
+    spec.setId("/batch");
+    spec.setCmd("true");
+    spec.setCpus(0.1);
+    spec.setMemMb(32);
+    spec.setKind(c.kind);
+    spec.setInstances(c.instances);
+    auto out = DecideDefineApp(state_, spec.asReader(), "v1", context_);
+    if (c.want_error.empty()) {
+      ASSERT_TRUE(out.ok()) << out.status().ToString();
+      EXPECT_EQ(Types(*out), (std::vector<std::string>{"AppDefined:/batch"}));
+    } else {
+      ASSERT_FALSE(out.ok());
+      EXPECT_EQ(out.status().code(), StatusCode::kInvalidArgument);
+      EXPECT_EQ(out.status().message(), c.want_error);
+    }
+  }
 }
 
 TEST_F(MasterCore, EventsCarryTheContextsTimePrincipalAndRequest) {
