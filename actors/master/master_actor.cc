@@ -1,14 +1,14 @@
 #include "actors/master/master_actor.h"
 
 #include <iostream>
-#include <map>
 
 #include <caf/io/all.hpp>
 
-#include "actors/allocator/snapshot_input.h"
-#include "actors/frameworks/services_planner.h"
-#include "actors/master/master_core.h"
-#include "actors/protocol/wire.h"
+#include "actors/allocator/allocator_actor.h"
+#include "actors/frameworks/framework_actor.h"
+#include "actors/master/master_spawn.h"
+#include "actors/master/master_state.h"
+#include "actors/protocol/offer_codec.h"
 #include "actors/runtime/signals.h"
 #include "events/codec.h"
 #include "events/log_uri.h"
@@ -24,51 +24,10 @@ using protocol::agent_actor;
 using protocol::master_actor;
 using protocol::Wire;
 
-struct AgentSession {
-  agent_actor handle;
-  std::int64_t last_seen_nanos = 0;
-};
+// How often the master checks heartbeats and considers a snapshot.
+constexpr std::chrono::milliseconds kTickPeriod{100};
 
-struct MasterState {
-  std::unique_ptr<EventLog> log;
-  ProjectionSet projections;
-  std::map<std::string, AgentSession> sessions;
-  projections::StringMap<scheduling::BackoffState> backoff;  // by app id
-  std::map<std::string, std::int64_t> kills_sent;             // task -> when, to resend slowly
-  std::uint64_t cycles = 0;
-  Revision last_snapshot = 0;  // cheap check before listing snapshot files
-  MasterOptions options;
-  static inline const char* name = "regatta.master";
-};
-
-using MasterPointer = master_actor::stateful_pointer<MasterState>;
-
-// How often the master checks heartbeats and runs an allocation cycle.
-constexpr std::chrono::milliseconds kCyclePeriod{100};
-
-CommandContext Context() {
-  return CommandContext{WallClockNanos(), "regatta:master", NewUuid(), [] { return NewUuid(); }};
-}
-
-// Appends the outcome's events and, once durable, folds them in.
-Status Commit(MasterState& state, const Outcome& outcome) {
-  if (outcome.events.empty()) return Status::Ok();
-  auto revisions = state.log->Append(outcome.events);
-  if (!revisions.ok()) {
-    // The outcome of a failed append can be unknown (a Kafka commit that
-    // timed out may still land): fold in whatever the log now holds, so
-    // memory never trails the log for long, and never runs ahead of it.
-    (void)projections::CatchUp(*state.log, state.projections);
-    return revisions.status();
-  }
-  EventDecoder decoder;
-  for (std::size_t i = 0; i < outcome.events.size(); ++i) {
-    auto event = decoder.Decode(LoggedEvent{(*revisions)[i], outcome.events[i].bytes});
-    if (!event.ok()) return event.status();
-    state.projections.Apply(*event);
-  }
-  return Status::Ok();
-}
+Wire Acknowledged(const Outcome&) { return Wire{protocol::AcknowledgedReply()}; }
 
 void SendKills(MasterPointer self, const Outcome& outcome) {
   for (const Effect& effect : outcome.effects) {
@@ -80,8 +39,19 @@ void SendKills(MasterPointer self, const Outcome& outcome) {
   }
 }
 
+// The app's current spec, as the history projection stores it.
+const std::string* CurrentSpec(const MasterState& st, const std::string& app_id) {
+  auto app = st.projections.history().apps().find(app_id);
+  if (app == st.projections.history().apps().end()) return nullptr;
+  const std::string* spec = nullptr;
+  for (const auto& change : app->second.changes) {
+    if (change.kind == projections::ChangeKind::kDefined) spec = &change.spec;
+  }
+  return spec;
+}
+
 // Sends RunTask to the agent of every task the outcome launched, with the
-// app's current spec from the history projection.
+// app's current spec.
 void DispatchRunTasks(MasterPointer self, const Outcome& outcome) {
   EventDecoder decoder;
   for (const EncodedEvent& encoded : outcome.events) {
@@ -89,13 +59,8 @@ void DispatchRunTasks(MasterPointer self, const Outcome& outcome) {
     if (!event.ok() || !event->envelope.getEvent().isTaskLaunched()) continue;
     auto task = event->envelope.getEvent().getTaskLaunched();
     auto session = self->state.sessions.find(task.getAgentId());
-    auto app = self->state.projections.history().apps().find(task.getAppId().cStr());
-    if (session == self->state.sessions.end() || app == self->state.projections.history().apps().end()) continue;
-    const std::string* spec = nullptr;
-    for (const auto& change : app->second.changes) {
-      if (change.kind == projections::ChangeKind::kDefined) spec = &change.spec;
-    }
-    if (spec == nullptr) continue;
+    const std::string* spec = CurrentSpec(self->state, task.getAppId());
+    if (session == self->state.sessions.end() || spec == nullptr) continue;
     auto reader = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(spec->begin(), spec->end()), "app spec");
     if (!reader.ok()) continue;
     self->send(session->second.handle, protocol::master_atom::value,
@@ -103,24 +68,25 @@ void DispatchRunTasks(MasterPointer self, const Outcome& outcome) {
   }
 }
 
-Wire ReplyFor(const Status& status) {
-  if (status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kIoError) {
-    return Wire{protocol::UnavailableReply(status.message())};
-  }
-  return Wire{protocol::RefusedReply(status.message())};
+void TellAllocator(MasterPointer self, const std::string& agent_id, bool connected) {
+  self->send(self->state.allocator, protocol::session_atom::value,
+             Wire{protocol::AgentSessionMessage(agent_id, connected)});
 }
 
 Wire OnRegister(MasterPointer self, agent_actor agent, protocol::RegisterAgent::Reader message) {
-  auto outcome = DecideRegisterAgent(self->state.projections, protocol::ToCommand(message), Context());
+  const RegisterAgent command = protocol::ToCommand(message);
+  auto outcome = CommitAlone(self, [&] { return DecideRegisterAgent(self->state.projections, command, Context()); });
   if (!outcome.ok()) return ReplyFor(outcome.status());
-  if (Status s = Commit(self->state, *outcome); !s.ok()) return ReplyFor(s);
   std::string id;
   for (const Effect& e : outcome->effects) {
     if (e.kind == Effect::Kind::kAgentRegistered) id = e.agent_id;
   }
   self->state.sessions[id] = AgentSession{agent, WallClockNanos()};
+  TellAllocator(self, id, true);
   SendKills(self, *outcome);
-  std::cerr << "regatta master: agent " << id << " (" << message.getHostname().cStr() << ") registered\n";
+  if (self->state.options.log_registrations) {
+    std::cerr << "regatta master: agent " << id << " (" << command.hostname << ") registered\n";
+  }
   return Wire{protocol::RegisteredReply(id)};
 }
 
@@ -135,125 +101,73 @@ Wire OnHeartbeat(MasterPointer self, protocol::Heartbeat::Reader message) {
   return Wire{protocol::AcknowledgedReply()};
 }
 
-void NoteTaskEnd(MasterState& st, const std::string& app_id, schema::TaskState state, std::int64_t now);
-
-Wire OnStatus(MasterPointer self, protocol::StatusUpdate::Reader message) {
-  const CommandContext context = Context();
-  auto outcome = DecideStatusUpdate(self->state.projections, protocol::ToCommand(message), context);
-  if (!outcome.ok()) return ReplyFor(outcome.status());
-  const auto& tasks = self->state.projections.scheduling().tasks();
-  auto task = tasks.find(message.getTaskId().cStr());
-  const std::string app = task == tasks.end() ? "" : task->second.app_id;
-  if (Status s = Commit(self->state, *outcome); !s.ok()) return ReplyFor(s);
-  if (!outcome->events.empty() && !app.empty()) NoteTaskEnd(self->state, app, message.getState(), context.now_nanos);
-  SendKills(self, *outcome);
-  return Wire{protocol::AcknowledgedReply()};
+caf::result<Wire> OnStatus(MasterPointer self, protocol::StatusUpdate::Reader message) {
+  StatusUpdate command = protocol::ToCommand(message);
+  return Submit(
+      self, {"task:" + command.task_id},
+      [self, command] { return DecideStatusUpdate(self->state.projections, command, Context()); },
+      [self](const Outcome& outcome) {
+        SendKills(self, outcome);
+        return Acknowledged(outcome);
+      });
 }
 
-Wire OnClient(MasterPointer self, protocol::ClientMessage::Reader message) {
+caf::result<Wire> OnKill(MasterPointer self, const std::string& task_id) {
+  const auto& tasks = self->state.projections.scheduling().tasks();
+  auto task = tasks.find(task_id);
+  if (task == tasks.end()) return ReplyFor(Status::NotFound("no live task " + task_id));
+  if (!self->state.sessions.count(task->second.agent_id)) {
+    return ReplyFor(Status::Unavailable("the agent of " + task_id + " is not connected; try again"));
+  }
+  Outcome kill;
+  kill.effects.push_back({Effect::Kind::kKillTask, task->second.agent_id, task_id});
+  SendKills(self, kill);
+  return Acknowledged(kill);
+}
+
+caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::ClientMessage> received) {
+  // The decision may run after this returns (after a flush): it reads the
+  // message through this shared copy.
+  auto keep = std::make_shared<protocol::Received<protocol::ClientMessage>>(std::move(received));
+  auto message = keep->root();
   CommandContext context = Context();
   if (message.getPrincipal().size()) context.principal = message.getPrincipal();
-  Result<Outcome> outcome = Status::InvalidArgument("client message of an unknown kind");
   switch (message.which()) {
-    case protocol::ClientMessage::DEFINE_APP:
-      outcome = DecideDefineApp(self->state.projections, message.getDefineApp(),
-                                FormatRfc3339(context.now_nanos), context);
-      break;
-    case protocol::ClientMessage::SCALE_APP:
-      outcome = DecideScaleApp(self->state.projections, message.getScaleApp().getAppId(),
-                               message.getScaleApp().getInstances(), context);
-      break;
-    case protocol::ClientMessage::KILL_TASK: {
-      const auto& tasks = self->state.projections.scheduling().tasks();
-      auto task = tasks.find(message.getKillTask().cStr());
-      if (task == tasks.end()) return ReplyFor(Status::NotFound(std::string("no live task ") + message.getKillTask().cStr()));
-      if (!self->state.sessions.count(task->second.agent_id)) {
-        return ReplyFor(Status::Unavailable("the agent of " + task->first + " is not connected; try again"));
-      }
-      Outcome kill;
-      kill.effects.push_back({Effect::Kind::kKillTask, task->second.agent_id, task->first});
-      outcome = std::move(kill);
-      break;
+    case protocol::ClientMessage::DEFINE_APP: {
+      return Submit(
+          self, {"app:" + std::string(message.getDefineApp().getId().cStr())},
+          [self, keep, context] {
+            return DecideDefineApp(self->state.projections, keep->root().getDefineApp(),
+                                   FormatRfc3339(context.now_nanos), context);
+          },
+          Acknowledged);
     }
-  }
-  if (!outcome.ok()) return ReplyFor(outcome.status());
-  if (Status s = Commit(self->state, *outcome); !s.ok()) return ReplyFor(s);
-  SendKills(self, *outcome);
-  return Wire{protocol::AcknowledgedReply()};
-}
-
-allocator::AllocationInput AllocationFor(const MasterState& st, std::int64_t now) {
-  const auto& usage = st.projections.scheduling().usage_by_framework();
-  auto services = usage.find("services");
-  return allocator::InputFromState(
-      st.projections, [&](const std::string& id) { return st.sessions.count(id) > 0; },
-      {{"services", "*", services == usage.end() ? ResourceVector{} : services->second.allocated}}, now, st.cycles);
-}
-
-// Kills tasks beyond their app's count (scale-down, deleted apps, the
-// originals of replaced tasks that came back), resending every 10 s until
-// their end is recorded.
-void KillExcess(MasterPointer self, std::int64_t now) {
-  auto& st = self->state;
-  constexpr std::int64_t kResendNanos = 10'000'000'000;
-  for (const frameworks::Excess& task : frameworks::ExcessTasks(st.projections)) {
-    auto sent = st.kills_sent.find(task.task_id);
-    if (sent != st.kills_sent.end() && now - sent->second < kResendNanos) continue;
-    auto session = st.sessions.find(task.agent_id);
-    if (session == st.sessions.end()) continue;
-    self->send(session->second.handle, protocol::master_atom::value, Wire{protocol::KillTaskMessage(task.task_id, 3.0)});
-    st.kills_sent[task.task_id] = now;
-  }
-  for (auto it = st.kills_sent.begin(); it != st.kills_sent.end();) {
-    it = st.projections.scheduling().tasks().count(it->first) ? std::next(it) : st.kills_sent.erase(it);
-  }
-}
-
-// One allocation and launch cycle of the built-in services framework.
-void SchedulingCycle(MasterPointer self) {
-  auto& st = self->state;
-  const CommandContext context = Context();
-  ++st.cycles;
-  KillExcess(self, context.now_nanos);
-  frameworks::PlannerInput planner;
-  planner.state = &st.projections;
-  planner.offers = allocator::Allocate(AllocationFor(st, context.now_nanos));
-  if (planner.offers.empty()) return;
-  planner.now_nanos = context.now_nanos;
-  planner.backoff = &st.backoff;
-  planner.new_task_id = [](std::string_view app) {
-    return projections::DnsLabelForApp(app) + "." + NewUuid();
-  };
-  planner.unreachable_inactive_nanos = std::chrono::nanoseconds(st.options.unreachable_inactive).count();
-  const frameworks::Plan plan = frameworks::PlanLaunches(planner);
-  for (const AcceptOffer& accept : plan.accepts) {
-    auto outcome = DecideAcceptOffer(st.projections, accept, context);
-    if (!outcome.ok()) {
-      std::cerr << "regatta master: launch on " << accept.agent_id << " refused: " << outcome.status().message() << "\n";
-      continue;
+    case protocol::ClientMessage::SCALE_APP: {
+      const std::string app = message.getScaleApp().getAppId();
+      const std::uint32_t instances = message.getScaleApp().getInstances();
+      return Submit(
+          self, {"app:" + app},
+          [self, app, instances, context] {
+            return DecideScaleApp(self->state.projections, app, instances, context);
+          },
+          Acknowledged);
     }
-    if (Status s = Commit(st, *outcome); !s.ok()) {
-      std::cerr << "regatta master: launch not recorded: " << s.message() << "\n";
-      return;
-    }
-    DispatchRunTasks(self, *outcome);
+    case protocol::ClientMessage::KILL_TASK:
+      return OnKill(self, message.getKillTask());
   }
+  return ReplyFor(Status::InvalidArgument("client message of an unknown kind"));
 }
 
-// A failed task puts its app in launch backoff (Marathon's backoffSeconds,
-// backoffFactor, maxLaunchDelaySeconds).
-void NoteTaskEnd(MasterState& st, const std::string& app_id, schema::TaskState state, std::int64_t now) {
-  if (!scheduling::CountsTowardBackoff(scheduling::ToTaskPhase(state))) return;
-  auto app = st.projections.history().apps().find(app_id);
-  if (app == st.projections.history().apps().end()) return;
-  scheduling::BackoffPolicy policy;
-  for (const auto& change : app->second.changes) {
-    if (change.kind != projections::ChangeKind::kDefined) continue;
-    auto spec = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(change.spec.begin(), change.spec.end()), "spec");
-    if (!spec.ok()) continue;
-    if (auto p = scheduling::BackoffPolicyOf(spec->root()); p.ok()) policy = *p;
-  }
-  st.backoff[app_id].RecordFailure(policy, now);
+caf::result<Wire> OnLaunch(MasterPointer self, protocol::Launch::Reader message) {
+  AcceptOffer command = protocol::ToCommand(message);
+  std::vector<std::string> keys{"agent:" + command.agent_id};
+  for (const auto& task : command.tasks) keys.push_back("task:" + task.task_id);
+  return Submit(
+      self, keys, [self, command] { return DecideAcceptOffer(self->state.projections, command, Context()); },
+      [self](const Outcome& outcome) {
+        DispatchRunTasks(self, outcome);
+        return Acknowledged(outcome);
+      });
 }
 
 // Leaves a snapshot every 100,000 events, so a restart replays a short tail.
@@ -268,27 +182,32 @@ void Snapshot(MasterState& st) {
 void CheckHeartbeats(MasterPointer self) {
   const std::int64_t now = WallClockNanos();
   const std::int64_t timeout = std::chrono::nanoseconds(self->state.options.heartbeat_timeout).count();
-  for (auto it = self->state.sessions.begin(); it != self->state.sessions.end();) {
-    if (now - it->second.last_seen_nanos <= timeout) {
-      ++it;
-      continue;
-    }
-    auto outcome = DecideAgentUnreachable(self->state.projections, it->first, Context());
-    if (outcome.ok() && Commit(self->state, *outcome).ok()) {
-      std::cerr << "regatta master: agent " << it->first << " is unreachable\n";
-      it = self->state.sessions.erase(it);
-    } else {
-      ++it;  // the log did not take it: try again next tick
-    }
+  std::vector<std::string> late;
+  for (const auto& [id, session] : self->state.sessions) {
+    if (now - session.last_seen_nanos > timeout) late.push_back(id);
+  }
+  for (const std::string& id : late) {
+    auto outcome = CommitAlone(self, [&] { return DecideAgentUnreachable(self->state.projections, id, Context()); });
+    if (!outcome.ok()) continue;  // the log did not take it: try again next tick
+    std::cerr << "regatta master: agent " << id << " is unreachable\n";
+    self->state.sessions.erase(id);
+    TellAllocator(self, id, false);
   }
 }
 
+template <class T>
+Result<protocol::Received<T>> Read(const Wire& wire, const char* what) {
+  auto message = protocol::Received<T>::Read(wire.bytes, what);
+  if (!message.ok()) return Status::InvalidArgument(message.status().message());
+  return message;
+}
+
 master_actor::behavior_type MasterBehavior(MasterPointer self) {
-  self->delayed_send(self, kCyclePeriod, protocol::tick_atom::value);
+  self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
   return {
-      [=](protocol::agent_atom, agent_actor agent, Wire wire) -> Wire {
-        auto message = protocol::Received<protocol::AgentMessage>::Read(wire.bytes, "agent message");
-        if (!message.ok()) return ReplyFor(Status::InvalidArgument(message.status().message()));
+      [=](protocol::agent_atom, agent_actor agent, Wire wire) -> caf::result<Wire> {
+        auto message = Read<protocol::AgentMessage>(wire, "agent message");
+        if (!message.ok()) return ReplyFor(message.status());
         auto root = message->root();
         switch (root.which()) {
           case protocol::AgentMessage::REGISTER_AGENT: return OnRegister(self, agent, root.getRegisterAgent());
@@ -297,18 +216,48 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
         }
         return ReplyFor(Status::InvalidArgument("agent message of an unknown kind"));
       },
-      [=](protocol::client_atom, Wire wire) -> Wire {
-        auto message = protocol::Received<protocol::ClientMessage>::Read(wire.bytes, "client message");
-        if (!message.ok()) return ReplyFor(Status::InvalidArgument(message.status().message()));
-        return OnClient(self, message->root());
+      [=](protocol::client_atom, Wire wire) -> caf::result<Wire> {
+        auto message = Read<protocol::ClientMessage>(wire, "client message");
+        if (!message.ok()) return ReplyFor(message.status());
+        return OnClient(self, std::move(*message));
+      },
+      [=](protocol::launch_atom, Wire wire) -> caf::result<Wire> {
+        auto message = Read<protocol::Launch>(wire, "launch");
+        if (!message.ok()) return ReplyFor(message.status());
+        return OnLaunch(self, message->root());
+      },
+      [=](protocol::flush_atom) {
+        self->state.flush_pending = false;
+        Flush(self);
       },
       [=](protocol::tick_atom) {
         CheckHeartbeats(self);
-        SchedulingCycle(self);
         Snapshot(self->state);
-        self->delayed_send(self, kCyclePeriod, protocol::tick_atom::value);
+        self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
       },
   };
+}
+
+// The built-in frameworks: registered in the log, then spawned with a copy
+// of the master's projections as their starting view.
+void StartFrameworks(MasterPointer self) {
+  const master_actor me = caf::actor_cast<master_actor>(self);
+  self->state.allocator = allocator::SpawnAllocator(self->system(), me, self->state.projections,
+                                                    self->state.options.allocation);
+  self->link_to(self->state.allocator);
+  for (const frameworks::FrameworkConfig& config : frameworks::BuiltInFrameworks(self->state.options)) {
+    auto registered = CommitAlone(self, [&] {
+      return DecideRegisterFramework(self->state.projections, {config.framework_id, config.framework_id, config.role},
+                                     Context());
+    });
+    if (!registered.ok()) {
+      std::cerr << "regatta master: framework " << config.framework_id << ": " << registered.status().message() << "\n";
+    }
+    auto framework = frameworks::SpawnFramework(self->system(), config, me, self->state.allocator,
+                                                self->state.projections);
+    self->link_to(framework);
+    self->state.frameworks.push_back(framework);
+  }
 }
 
 Result<ProjectionSet> Rebuild(EventLog& log, const MasterOptions& options) {
@@ -325,40 +274,45 @@ Result<ProjectionSet> Rebuild(EventLog& log, const MasterOptions& options) {
 
 }  // namespace
 
-Status RunMaster(const MasterOptions& options) {
-  runtime::BlockStopSignals();  // before CAF starts its threads
-
+Result<master_actor> SpawnMaster(caf::actor_system& system, const MasterOptions& options) {
   auto log = OpenEventLog(options.log_uri, LogMode::kWriter);
   if (!log.ok()) return log.status();
   auto projections = Rebuild(**log, options);
   if (!projections.ok()) return projections.status();
+  // The unused int gives CAF 0.17 a non-empty argument tuple: with none, its
+  // init_fun_factory binds a reference through a null shared_ptr (UBSan
+  // aborts on it; see docs/architecture.md).
+  // A detached actor runs its init on its own thread, possibly after this
+  // returns: the lambda owns what it hands over.
+  std::shared_ptr<EventLog> owned_log = std::move(*log);
+  return system.spawn<caf::detached>([owned_log, state = std::move(*projections), options](MasterPointer self,
+                                                                                          int) mutable {
+    self->state.log = std::move(owned_log);
+    self->state.projections = std::move(state);
+    self->state.options = options;
+    StartFrameworks(self);
+    return MasterBehavior(self);
+  }, 0);
+}
 
+Status RunMaster(const MasterOptions& options) {
+  runtime::BlockStopSignals();  // before CAF starts its threads
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   protocol::RegisterMessageTypes(cfg);
   caf::actor_system system{cfg};
-  // The unused int gives CAF 0.17 a non-empty argument tuple: with none, its
-  // init_fun_factory binds a reference through a null shared_ptr (UBSan
-  // aborts on it; see docs/architecture.md).
-  auto master = system.spawn<caf::detached>([&](MasterPointer self, int) {
-    self->state.log = std::move(*log);
-    self->state.projections = std::move(*projections);
-    self->state.options = options;
-    // The built-in services framework is always there.
-    auto framework = DecideRegisterFramework(self->state.projections, {"services", "services", "*"}, Context());
-    if (framework.ok()) (void)Commit(self->state, *framework);
-    return MasterBehavior(self);
-  }, 0);
-  auto port = system.middleman().publish(master, options.listen_port, options.listen_host.c_str(), true);
+  auto master = SpawnMaster(system, options);
+  if (!master.ok()) return master.status();
+  auto port = system.middleman().publish(*master, options.listen_port, options.listen_host.c_str(), true);
   if (!port) {
-    caf::anon_send_exit(master, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(*master, caf::exit_reason::user_shutdown);
     return Status::Unavailable("listen on " + options.listen_host + ":" + std::to_string(options.listen_port) +
                                ": " + system.render(port.error()));
   }
   std::cerr << "regatta master: listening on " << options.listen_host << ":" << *port << "\n";
   runtime::WaitForStopSignal();
   std::cerr << "regatta master: stopping\n";
-  caf::anon_send_exit(master, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(*master, caf::exit_reason::user_shutdown);
   return Status::Ok();
 }
 

@@ -1,16 +1,24 @@
 // The master process: a CAF actor around master_core. It owns the event
 // log (the single writer) and the projections rebuilt from it.
 //
-// A message's path: decode -> Decide* (pure) -> append the events and wait
-// until durable -> apply them to the projections -> effects (replies,
-// orders to agents). Nothing changes in memory before the log has the
-// events. The actor is detached (its own thread) because appends block.
+// A message's path: decode -> Decide* (pure) -> stage the events in a group
+// commit (commit_batch.h) -> one append for the batch, wait until durable
+// -> apply them to the projections -> publish them to the allocator and the
+// frameworks -> effects (replies, orders to agents). Nothing changes in
+// memory before the log has the events. The actor is detached (its own
+// thread) because appends block.
+//
+// The allocator and the built-in frameworks (services, jobs) are actors of
+// their own, spawned by the master with a copy of its projections: offers
+// go from the allocator to a framework, accepts come back through the
+// allocator to the master, which checks them against the log's state.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
 
+#include "actors/allocator/allocator_options.h"
 #include "events/status.h"
 
 namespace regatta::master {
@@ -23,6 +31,8 @@ struct MasterOptions {
   std::chrono::milliseconds heartbeat_timeout{5000};
   // How long a task may stay UNREACHABLE before it is replaced elsewhere.
   std::chrono::milliseconds unreachable_inactive{std::chrono::minutes(5)};
+  allocator::AllocatorOptions allocation;
+  bool log_registrations = true;  // off for thousands of simulated agents
 };
 
 // Runs the master until SIGINT/SIGTERM. Errors (a log that will not open,

@@ -93,3 +93,83 @@ struct ClientMessage {
   principal @3 :Text;
   reason @4 :Text;
 }
+
+# ------------------------------------------------------------ master -> subscribers
+
+# What the master appended, in log order, sent after the log acknowledged it.
+# The allocator and the frameworks fold these into their own projections.
+struct CommittedEvent {
+  revision @0 :UInt64;
+  envelope @1 :Data;   # one flat events.capnp Envelope
+}
+
+struct EventBatch {
+  events @0 :List(CommittedEvent);
+}
+
+# Whether the master holds a live session with an agent: only those are offered.
+struct AgentSession {
+  agentId @0 :Text;
+  connected @1 :Bool;
+}
+
+# ------------------------------------------------------------ allocator -> framework
+
+struct Offer {
+  offerId @0 :Text;
+  agentId @1 :Text;
+  resources @2 :E.Resources;   # all of the agent's free resources, ports included
+}
+
+struct OfferEvent {
+  union {
+    offers @0 :List(Offer);
+    rescinded @1 :List(Text);  # offer ids no longer valid (agent lost, offer timed out)
+  }
+  # The allocator's view of the log when it offered: a framework whose own
+  # view is behind it declines rather than plan on stale state.
+  revision @2 :UInt64;
+}
+
+# ------------------------------------------------------------ framework -> allocator
+
+struct TaskToLaunch {
+  taskId @0 :Text;
+  appId @1 :Text;
+  appVersion @2 :Text;
+  resources @3 :E.Resources;
+  hostPorts @4 :List(UInt32);
+  labels @5 :List(E.KeyValue);
+}
+
+struct Decline {
+  offerIds @0 :List(Text);
+  refuseSeconds @1 :Float64;   # the agent is not offered to this framework again before then
+}
+
+struct FrameworkCall {
+  frameworkId @0 :Text;
+  union {
+    subscribe @1 :Text;        # the framework's role
+    accept @2 :Accept;
+    decline @3 :Decline;
+    revive @4 :Void;           # drop this framework's refuse filters and suppression: it has new work
+    suppress @5 :Void;         # no offers until the next revive: it has nothing to launch
+  }
+}
+
+struct Accept {
+  offerId @0 :Text;
+  tasks @1 :List(TaskToLaunch);
+}
+
+# ------------------------------------------------------------ allocator -> master
+
+# A validated accept: the master checks it against the log's state, appends
+# the launches, and answers with a MasterReply.
+struct Launch {
+  frameworkId @0 :Text;
+  agentId @1 :Text;
+  offered @2 :E.Resources;
+  tasks @3 :List(TaskToLaunch);
+}

@@ -23,22 +23,45 @@ typename Inspector::result_type inspect(Inspector& f, Wire& x) {
 using agent_atom = caf::atom_constant<caf::atom("agent")>;    // agent -> master
 using master_atom = caf::atom_constant<caf::atom("master")>;  // master -> agent
 using tick_atom = caf::atom_constant<caf::atom("tick")>;      // an actor's own timer
-using client_atom = caf::atom_constant<caf::atom("client")>;  // CLI/API -> master
+using client_atom = caf::atom_constant<caf::atom("client")>;  // CLI/API/framework -> master
+using events_atom = caf::atom_constant<caf::atom("events")>;  // master -> subscribers: EventBatch
+using session_atom = caf::atom_constant<caf::atom("session")>;  // master -> allocator: AgentSession
+using offers_atom = caf::atom_constant<caf::atom("offers")>;    // allocator -> framework: OfferEvent
+using call_atom = caf::atom_constant<caf::atom("call")>;        // framework -> allocator: FrameworkCall
+using launch_atom = caf::atom_constant<caf::atom("launch")>;    // allocator -> master: Launch
+using cycle_atom = caf::atom_constant<caf::atom("cycle")>;      // the allocator's batched cycle
+using flush_atom = caf::atom_constant<caf::atom("flush")>;      // the master's group commit
 
 // An agent takes orders (RunTask, KillTask) from the master.
 using agent_actor = caf::typed_actor<caf::reacts_to<master_atom, Wire>, caf::reacts_to<tick_atom>>;
 
+// A framework folds the master's committed events into its own view and
+// answers the allocator's offers with calls (accept, decline, revive).
+using framework_actor = caf::typed_actor<caf::reacts_to<events_atom, Wire>, caf::reacts_to<offers_atom, Wire>,
+                                         caf::reacts_to<tick_atom>>;
+
+// The allocator folds the committed events too, hears which agents have a
+// session, makes offers by DRF in batched cycles, and forwards accepts to
+// the master.
+using allocator_actor =
+    caf::typed_actor<caf::reacts_to<events_atom, Wire>, caf::reacts_to<session_atom, Wire>,
+                     caf::reacts_to<call_atom, framework_actor, Wire>, caf::reacts_to<cycle_atom>,
+                     caf::reacts_to<tick_atom>>;
+
 // The master answers an agent's AgentMessage with a MasterReply.
-// A client's ClientMessage gets a MasterReply too.
+// A client's ClientMessage and the allocator's Launch get a MasterReply too.
 using master_actor = caf::typed_actor<caf::replies_to<agent_atom, agent_actor, Wire>::with<Wire>,
                                       caf::replies_to<client_atom, Wire>::with<Wire>,
-                                      caf::reacts_to<tick_atom>>;
+                                      caf::replies_to<launch_atom, Wire>::with<Wire>,
+                                      caf::reacts_to<flush_atom>, caf::reacts_to<tick_atom>>;
 
 // Every node of a cluster must register the same names.
 inline void RegisterMessageTypes(caf::actor_system_config& cfg) {
   cfg.add_message_type<Wire>("regatta::Wire");
   cfg.add_message_type<agent_actor>("regatta::agent_actor");
   cfg.add_message_type<master_actor>("regatta::master_actor");
+  cfg.add_message_type<framework_actor>("regatta::framework_actor");
+  cfg.add_message_type<allocator_actor>("regatta::allocator_actor");
 }
 
 }  // namespace regatta::protocol

@@ -1,0 +1,211 @@
+#include "actors/allocator/allocator_actor.h"
+
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "actors/allocator/offer_book.h"
+#include "actors/allocator/snapshot_input.h"
+#include "actors/protocol/offer_codec.h"
+#include "events/real_inputs.h"
+
+namespace regatta::allocator {
+namespace {
+
+using protocol::framework_actor;
+using protocol::Wire;
+
+struct Subscriber {
+  framework_actor handle;
+  std::string role;
+};
+
+struct AllocatorState {
+  protocol::master_actor master;
+  projections::ProjectionSet view;
+  std::set<std::string> connected;  // agents with a session at the master
+  std::map<std::string, Subscriber> frameworks;
+  OfferBook book;
+  AllocatorOptions options;
+  bool cycle_pending = false;
+  std::uint64_t cycles = 0;
+  static inline const char* name = "regatta.allocator";
+};
+
+using AllocatorPointer = protocol::allocator_actor::stateful_pointer<AllocatorState>;
+
+void ScheduleCycle(AllocatorPointer self) {
+  if (self->state.cycle_pending) return;
+  self->state.cycle_pending = true;
+  self->delayed_send(self, self->state.options.batch_delay, protocol::cycle_atom::value);
+}
+
+void Tell(AllocatorPointer self, const std::vector<Rescinded>& rescinded) {
+  std::map<std::string, std::vector<std::string>> by_framework;
+  for (const Rescinded& r : rescinded) by_framework[r.framework_id].push_back(r.offer_id);
+  for (const auto& [framework, ids] : by_framework) {
+    auto it = self->state.frameworks.find(framework);
+    if (it == self->state.frameworks.end()) continue;
+    self->send(it->second.handle, protocol::offers_atom::value,
+               Wire{protocol::RescindedMessage(ids, self->state.view.next_revision())});
+  }
+}
+
+AllocationInput CycleInput(AllocatorState& st, std::int64_t now) {
+  std::vector<FrameworkSlot> frameworks;
+  const auto& usage = st.view.scheduling().usage_by_framework();
+  for (const auto& [id, subscriber] : st.frameworks) {
+    if (st.book.Suppressed(id)) continue;
+    ResourceVector held = st.book.OfferedTo(id);
+    if (auto it = usage.find(id); it != usage.end()) held += it->second.allocated;
+    frameworks.push_back({id, subscriber.role, held});
+  }
+  AllocationInput in = InputFromState(
+      st.view, [&](const std::string& agent) { return st.connected.count(agent) && !st.book.Busy(agent); },
+      std::move(frameworks), now, ++st.cycles);
+  // Shares are of the whole connected cluster, offered-out agents included.
+  in.cluster_total = {};
+  for (const std::string& id : st.connected) {
+    auto agent = st.view.scheduling().agents().find(id);
+    if (agent != st.view.scheduling().agents().end()) in.cluster_total += agent->second.total;
+  }
+  in.roles = st.options.roles;
+  in.filters = st.book.Filters(now);
+  return in;
+}
+
+void RunCycle(AllocatorPointer self) {
+  auto& st = self->state;
+  const std::int64_t now = WallClockNanos();
+  AllocationInput input = CycleInput(st, now);
+  if (input.frameworks.empty()) return;
+  const std::vector<Offer> offers = Allocate(input);
+  if (offers.empty()) return;
+  std::map<std::string, std::vector<OutstandingOffer>> by_framework;
+  for (OutstandingOffer& made : st.book.Record(offers, now)) by_framework[made.offer.framework_id].push_back(made);
+  for (const auto& [framework, made] : by_framework) {
+    self->send(st.frameworks.at(framework).handle, protocol::offers_atom::value,
+               Wire{protocol::OffersMessage(made, st.view.next_revision())});
+  }
+}
+
+void OnEvents(AllocatorPointer self, const Wire& wire) {
+  std::vector<std::string> lost;
+  Status folded = protocol::ForEachCommitted(wire.bytes, [&](const Event& event) {
+    auto e = event.envelope.getEvent();
+    if (e.isAgentUnreachable()) lost.emplace_back(e.getAgentUnreachable().getAgentId());
+    if (e.isAgentGone()) lost.emplace_back(e.getAgentGone().getAgentId());
+    self->state.view.Apply(event);
+  });
+  if (!folded.ok()) std::cerr << "regatta allocator: " << folded.message() << "\n";
+  for (const std::string& agent : lost) Tell(self, self->state.book.RescindAgent(agent));
+  ScheduleCycle(self);
+}
+
+void OnSession(AllocatorPointer self, const Wire& wire) {
+  auto message = protocol::Received<protocol::AgentSession>::Read(wire.bytes, "agent session");
+  if (!message.ok()) return;
+  const std::string agent = message->root().getAgentId();
+  if (message->root().getConnected()) {
+    self->state.connected.insert(agent);
+  } else {
+    self->state.connected.erase(agent);
+    Tell(self, self->state.book.RescindAgent(agent));
+  }
+  ScheduleCycle(self);
+}
+
+// Forwards an accepted offer to the master. The agent stays out of cycles
+// until the master has answered: by then its events (the launches) have
+// reached this actor, so the next offer on the agent is net of them.
+void ForwardAccept(AllocatorPointer self, const std::string& framework, protocol::Accept::Reader accept) {
+  auto offer = self->state.book.Accept(framework, accept.getOfferId());
+  if (!offer) {
+    std::cerr << "regatta allocator: " << framework << " accepted " << accept.getOfferId().cStr()
+              << ", which is no longer outstanding (rescinded or timed out)\n";
+    return;
+  }
+  const std::string agent = offer->agent_id;
+  self->request(self->state.master, std::chrono::seconds(30), protocol::launch_atom::value,
+                Wire{protocol::LaunchMessage(framework, *offer, accept.getTasks())})
+      .then(
+          [=](Wire& reply) {
+            self->state.book.Settle(agent);
+            auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "master reply");
+            if (answer.ok() && answer->root().isRefused()) {
+              std::cerr << "regatta allocator: launch on " << agent << " refused: "
+                        << answer->root().getRefused().cStr() << "\n";
+            }
+            ScheduleCycle(self);
+          },
+          [=](caf::error& e) {
+            self->state.book.Settle(agent);
+            std::cerr << "regatta allocator: launch on " << agent << ": " << self->system().render(e) << "\n";
+            ScheduleCycle(self);
+          });
+}
+
+void OnCall(AllocatorPointer self, framework_actor from, const Wire& wire) {
+  auto message = protocol::Received<protocol::FrameworkCall>::Read(wire.bytes, "framework call");
+  if (!message.ok()) {
+    std::cerr << "regatta allocator: " << message.status().message() << "\n";
+    return;
+  }
+  auto call = message->root();
+  const std::string framework = call.getFrameworkId();
+  switch (call.which()) {
+    case protocol::FrameworkCall::SUBSCRIBE:
+      self->state.frameworks[framework] = Subscriber{from, call.getSubscribe()};
+      break;
+    case protocol::FrameworkCall::ACCEPT:
+      ForwardAccept(self, framework, call.getAccept());
+      return;
+    case protocol::FrameworkCall::DECLINE: {
+      const auto refuse = static_cast<std::int64_t>(call.getDecline().getRefuseSeconds() * 1e9);
+      const std::int64_t now = WallClockNanos();
+      for (auto id : call.getDecline().getOfferIds()) self->state.book.Decline(framework, id, refuse, now);
+      break;
+    }
+    case protocol::FrameworkCall::REVIVE:
+      self->state.book.Revive(framework);
+      break;
+    case protocol::FrameworkCall::SUPPRESS:
+      self->state.book.Suppress(framework);
+      return;
+  }
+  ScheduleCycle(self);
+}
+
+protocol::allocator_actor::behavior_type AllocatorBehavior(AllocatorPointer self) {
+  self->delayed_send(self, self->state.options.interval, protocol::tick_atom::value);
+  return {
+      [=](protocol::events_atom, Wire wire) { OnEvents(self, wire); },
+      [=](protocol::session_atom, Wire wire) { OnSession(self, wire); },
+      [=](protocol::call_atom, framework_actor from, Wire wire) { OnCall(self, from, wire); },
+      [=](protocol::cycle_atom) {
+        self->state.cycle_pending = false;
+        RunCycle(self);
+      },
+      [=](protocol::tick_atom) {
+        const auto timeout = std::chrono::nanoseconds(self->state.options.offer_timeout).count();
+        Tell(self, self->state.book.Expire(WallClockNanos(), timeout));
+        RunCycle(self);
+        self->delayed_send(self, self->state.options.interval, protocol::tick_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+protocol::allocator_actor SpawnAllocator(caf::actor_system& system, protocol::master_actor master,
+                                         projections::ProjectionSet view, AllocatorOptions options) {
+  // The unused int: see SpawnMaster (CAF 0.17 and an empty argument tuple).
+  return system.spawn([master, view = std::move(view), options](AllocatorPointer self, int) mutable {
+    self->state.master = master;
+    self->state.view = std::move(view);
+    self->state.options = options;
+    return AllocatorBehavior(self);
+  }, 0);
+}
+
+}  // namespace regatta::allocator

@@ -1,0 +1,230 @@
+#include "actors/frameworks/framework_actor.h"
+
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "actors/frameworks/services_planner.h"
+#include "actors/protocol/offer_codec.h"
+#include "events/real_inputs.h"
+
+namespace regatta::frameworks {
+namespace {
+
+using protocol::Wire;
+
+// Declining while nothing waits keeps the offers away for long (Marathon
+// declines for 120 s and revives on new demand); declining while an app
+// still waits (constraints, backoff) brings them back soon.
+constexpr double kRefuseWhenIdleSeconds = 120;
+constexpr double kRefuseWhenWaitingSeconds = 1;
+constexpr std::int64_t kKillResendNanos = 10'000'000'000;
+constexpr std::chrono::seconds kTickPeriod{1};
+
+struct FrameworkState {
+  FrameworkConfig config;
+  protocol::master_actor master;
+  protocol::allocator_actor allocator;
+  projections::ProjectionSet view;
+  projections::StringMap<scheduling::BackoffState> backoff;  // by app id
+  std::map<std::string, std::int64_t> kills_sent;             // task -> when
+  std::set<std::string> apps;  // the live apps of this framework's kind
+  static inline const char* name = "regatta.framework";
+};
+
+using FrameworkPointer = protocol::framework_actor::stateful_pointer<FrameworkState>;
+
+protocol::framework_actor Me(FrameworkPointer self) { return caf::actor_cast<protocol::framework_actor>(self); }
+
+void Call(FrameworkPointer self, protocol::Bytes call) {
+  self->send(self->state.allocator, protocol::call_atom::value, Me(self), Wire{std::move(call)});
+}
+
+// A failed task puts its app in launch backoff (Marathon's backoffSeconds,
+// backoffFactor, maxLaunchDelaySeconds), timed by the event, not a clock.
+void NoteTaskEnd(FrameworkState& st, const std::string& app_id, schema::TaskState state, std::int64_t at) {
+  if (!scheduling::CountsTowardBackoff(scheduling::ToTaskPhase(state))) return;
+  auto app = st.view.history().apps().find(app_id);
+  if (app == st.view.history().apps().end()) return;
+  scheduling::BackoffPolicy policy;
+  for (const auto& change : app->second.changes) {
+    if (change.kind != projections::ChangeKind::kDefined) continue;
+    auto spec = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(change.spec.begin(), change.spec.end()),
+                                                          "app spec");
+    if (!spec.ok()) continue;
+    if (auto p = scheduling::BackoffPolicyOf(spec->root()); p.ok()) policy = *p;
+  }
+  st.backoff[app_id].RecordFailure(policy, at);
+}
+
+// Keeps `apps` in step with an app event; true when the event may raise
+// this framework's demand (one of its apps defined or scaled).
+bool TrackApp(FrameworkState& st, schema::Envelope::Event::Reader e) {
+  if (e.isAppDefined()) {
+    const std::string id = e.getAppDefined().getSpec().getId();
+    if (e.getAppDefined().getSpec().getKind() == st.config.kind) {
+      st.apps.insert(id);
+      return true;
+    }
+    st.apps.erase(id);  // redefined as the other kind
+    return false;
+  }
+  if (e.isAppScaled()) return st.apps.count(e.getAppScaled().getAppId().cStr()) > 0;
+  if (e.isAppDeleted()) st.apps.erase(e.getAppDeleted().getAppId().cStr());
+  return false;
+}
+
+// Folds a batch; true when it may have raised this framework's demand (one
+// of its apps defined or scaled, one of its tasks ended).
+bool Fold(FrameworkPointer self, const Wire& wire) {
+  auto& st = self->state;
+  bool more_demand = false;
+  Status folded = protocol::ForEachCommitted(wire.bytes, [&](const Event& event) {
+    auto e = event.envelope.getEvent();
+    if (TrackApp(st, e)) more_demand = true;
+    if (e.isTaskStatusChanged()) {
+      auto status = e.getTaskStatusChanged();
+      auto task = st.view.scheduling().tasks().find(status.getTaskId().cStr());
+      if (task != st.view.scheduling().tasks().end() && task->second.framework_id == st.config.framework_id &&
+          projections::IsTerminal(status.getState())) {
+        more_demand = true;
+        NoteTaskEnd(st, task->second.app_id, status.getState(), event.envelope.getTimeNanos());
+      }
+    }
+    st.view.Apply(event);
+  });
+  if (!folded.ok()) std::cerr << "regatta " << st.config.framework_id << ": " << folded.message() << "\n";
+  return more_demand;
+}
+
+void KillExcess(FrameworkPointer self) {
+  auto& st = self->state;
+  const std::int64_t now = WallClockNanos();
+  for (const Excess& task : ExcessTasks(st.view)) {
+    auto info = st.view.scheduling().tasks().find(task.task_id);
+    if (info == st.view.scheduling().tasks().end() || info->second.framework_id != st.config.framework_id) continue;
+    auto sent = st.kills_sent.find(task.task_id);
+    if (sent != st.kills_sent.end() && now - sent->second < kKillResendNanos) continue;
+    capnp::MallocMessageBuilder message;
+    auto kill = message.initRoot<protocol::ClientMessage>();
+    kill.setKillTask(task.task_id);
+    kill.setPrincipal("regatta:" + st.config.framework_id);
+    kill.setReason("more instances than the app wants");
+    // Fire and forget: a kill that does not arrive is resent after kKillResendNanos.
+    caf::anon_send(st.master, protocol::client_atom::value, Wire{protocol::Flatten(message)});
+    st.kills_sent[task.task_id] = now;
+  }
+  for (auto it = st.kills_sent.begin(); it != st.kills_sent.end();) {
+    it = st.view.scheduling().tasks().count(it->first) ? std::next(it) : st.kills_sent.erase(it);
+  }
+}
+
+PlannerInput PlannerFor(FrameworkState& st) {
+  PlannerInput planner;
+  planner.state = &st.view;
+  planner.framework_id = st.config.framework_id;
+  planner.kind = st.config.kind;
+  planner.now_nanos = WallClockNanos();
+  planner.backoff = &st.backoff;
+  planner.new_task_id = [](std::string_view app) { return projections::DnsLabelForApp(app) + "." + NewUuid(); };
+  planner.unreachable_inactive_nanos = std::chrono::nanoseconds(st.config.unreachable_inactive).count();
+  return planner;
+}
+
+// Some app wants more tasks than it has, as of now: time alone changes
+// that (a backoff ends, an unreachable task outlives its grace).
+bool Short(FrameworkState& st) {
+  for (const AppNeed& need : PlanLaunches(PlannerFor(st)).needs) {
+    if (need.to_launch > 0) return true;
+  }
+  return false;
+}
+
+void Answer(FrameworkPointer self, const std::vector<protocol::ReceivedOffer>& received) {
+  auto& st = self->state;
+  PlannerInput planner = PlannerFor(st);
+  std::map<std::string, std::string> offer_of_agent;
+  for (const auto& r : received) {
+    planner.offers.push_back(r.offer);
+    offer_of_agent[r.offer.agent_id] = r.offer_id;
+  }
+  const Plan plan = PlanLaunches(planner);
+  bool waiting = false;  // some app is still short after this plan
+  for (const AppNeed& need : plan.needs) waiting = waiting || need.planned < need.to_launch;
+  for (const master::AcceptOffer& accept : plan.accepts) {
+    Call(self, protocol::AcceptCall(st.config.framework_id, offer_of_agent[accept.agent_id], accept.tasks));
+  }
+  std::vector<std::string> declined;
+  for (const std::string& agent : plan.declined_offers) declined.push_back(offer_of_agent[agent]);
+  if (!declined.empty()) {
+    Call(self, protocol::DeclineCall(st.config.framework_id, declined,
+                                     waiting ? kRefuseWhenWaitingSeconds : kRefuseWhenIdleSeconds));
+  }
+}
+
+void OnOffers(FrameworkPointer self, const Wire& wire) {
+  auto message = protocol::Received<protocol::OfferEvent>::Read(wire.bytes, "offers");
+  if (!message.ok()) {
+    std::cerr << "regatta " << self->state.config.framework_id << ": " << message.status().message() << "\n";
+    return;
+  }
+  auto root = message->root();
+  if (root.isRescinded()) return;  // offers are answered as they come: none is held
+  auto offers = protocol::ToOffers(root.getOffers(), self->state.config.framework_id);
+  if (self->state.view.next_revision() < root.getRevision()) {
+    // The allocator has seen launches this view has not: planning now could
+    // launch an app's tasks twice. Hand the offers back for the next cycle.
+    std::vector<std::string> ids;
+    for (const auto& o : offers) ids.push_back(o.offer_id);
+    Call(self, protocol::DeclineCall(self->state.config.framework_id, ids, 0));
+    return;
+  }
+  Answer(self, offers);
+}
+
+protocol::framework_actor::behavior_type FrameworkBehavior(FrameworkPointer self) {
+  Call(self, protocol::SubscribeCall(self->state.config.framework_id, self->state.config.role));
+  if (!Short(self->state)) Call(self, protocol::SuppressCall(self->state.config.framework_id));
+  self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
+  return {
+      [=](protocol::events_atom, Wire wire) {
+        if (Fold(self, wire)) Call(self, protocol::ReviveCall(self->state.config.framework_id));
+        KillExcess(self);
+      },
+      [=](protocol::offers_atom, Wire wire) { OnOffers(self, wire); },
+      [=](protocol::tick_atom) {
+        // Backoffs end and partitions outlast their grace without an event:
+        // an app still short asks for offers again.
+        if (Short(self->state)) Call(self, protocol::ReviveCall(self->state.config.framework_id));
+        KillExcess(self);
+        self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+std::vector<FrameworkConfig> BuiltInFrameworks(const master::MasterOptions& options) {
+  return {{"services", "*", schema::WorkloadKind::SERVICE, options.unreachable_inactive},
+          {"jobs", "*", schema::WorkloadKind::JOB, options.unreachable_inactive}};
+}
+
+protocol::framework_actor SpawnFramework(caf::actor_system& system, FrameworkConfig config,
+                                         protocol::master_actor master, protocol::allocator_actor allocator,
+                                         projections::ProjectionSet view) {
+  // The unused int: see SpawnMaster (CAF 0.17 and an empty argument tuple).
+  return system.spawn(
+      [config, master, allocator, view = std::move(view)](FrameworkPointer self, int) mutable {
+        self->state.config = config;
+        self->state.master = master;
+        self->state.allocator = allocator;
+        self->state.view = std::move(view);
+        for (const AppDefinition& app : LiveApps(self->state.view.history())) {
+          if (app.kind == config.kind) self->state.apps.insert(app.id);
+        }
+        return FrameworkBehavior(self);
+      },
+      0);
+}
+
+}  // namespace regatta::frameworks

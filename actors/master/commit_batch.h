@@ -1,0 +1,72 @@
+// The master's group commit: commands decided one after another go to the
+// log together, in one atomic append, so a burst of status updates or
+// launches costs one sync instead of one each.
+//
+// Deciding a command against state that does not yet hold the staged
+// outcomes is sound only when they touch different things. So each staged
+// command names the aggregates it read and wrote (keys such as "task:ID",
+// "agent:ID", "app:/web"), and a command whose keys meet the batch's must
+// wait until the batch is durable and applied. The actor checks Conflicts
+// before deciding, and flushes first when it says so. The key "*" meets
+// every other: a command that reads across aggregates (an agent's
+// registration reconciles all its tasks) goes to the log alone.
+//
+// Pure: no CAF, no log. The actor owns the append and the replies.
+#pragma once
+
+#include <functional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actors/master/master_core.h"
+
+namespace regatta::master {
+
+class CommitBatch {
+ public:
+  static constexpr const char* kEverything = "*";
+
+  // What to do once the staged outcome is durable and applied (Ok), or
+  // when the log refused the batch (the error): replies and effects.
+  using Done = std::function<void(const Status&, const Outcome&)>;
+
+  // True when a command touching `keys` must wait for the staged ones.
+  bool Conflicts(const std::vector<std::string>& keys) const {
+    if (staged_.empty()) return false;
+    if (keys_.count(kEverything)) return true;
+    for (const std::string& key : keys) {
+      if (key == kEverything) return true;
+      if (keys_.count(key)) return true;
+    }
+    return false;
+  }
+
+  void Stage(const std::vector<std::string>& keys, Outcome outcome, Done done) {
+    keys_.insert(keys.begin(), keys.end());
+    events_ += outcome.events.size();
+    staged_.push_back({std::move(outcome), std::move(done)});
+  }
+
+  bool empty() const { return staged_.empty(); }
+  std::size_t events() const { return events_; }
+
+  struct Staged {
+    Outcome outcome;
+    Done done;
+  };
+  // Hands over everything staged and starts a new batch.
+  std::vector<Staged> Take() {
+    keys_.clear();
+    events_ = 0;
+    return std::exchange(staged_, {});
+  }
+
+ private:
+  std::set<std::string> keys_;
+  std::vector<Staged> staged_;
+  std::size_t events_ = 0;
+};
+
+}  // namespace regatta::master

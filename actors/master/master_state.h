@@ -1,0 +1,62 @@
+// The master actor's state and its commit path, shared by the actor's
+// files. CAF: include only from actor code.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/master/commit_batch.h"
+#include "actors/master/master_actor.h"
+#include "actors/master/master_core.h"
+#include "actors/protocol/wire.h"
+#include "events/event_log.h"
+
+namespace regatta::master {
+
+struct AgentSession {
+  protocol::agent_actor handle;
+  std::int64_t last_seen_nanos = 0;
+};
+
+struct MasterState {
+  std::shared_ptr<EventLog> log;
+  ProjectionSet projections;
+  std::map<std::string, AgentSession> sessions;
+  CommitBatch batch;
+  bool flush_pending = false;  // a flush_atom is in the mailbox
+  // Who hears every committed event, in log order.
+  protocol::allocator_actor allocator;
+  std::vector<protocol::framework_actor> frameworks;
+  Revision last_snapshot = 0;  // cheap check before listing snapshot files
+  MasterOptions options;
+  static inline const char* name = "regatta.master";
+};
+
+using MasterPointer = protocol::master_actor::stateful_pointer<MasterState>;
+
+CommandContext Context();
+protocol::Wire ReplyFor(const Status& status);
+
+// Appends everything staged in one batch, applies it, tells the
+// subscribers, then runs each command's Done. On a failed append the
+// master catches up with whatever the log holds (the outcome of a failed
+// Kafka commit can be unknown) and every Done hears the error.
+void Flush(MasterPointer self);
+
+// The path of a command: flush first if it conflicts with the batch, decide,
+// then stage. Replies at once when the decision fails or writes nothing;
+// otherwise the reply waits for the batch to be durable.
+using Decide = std::function<Result<Outcome>()>;
+using AfterCommit = std::function<protocol::Wire(const Outcome&)>;
+caf::result<protocol::Wire> Submit(MasterPointer self, const std::vector<std::string>& keys,
+                                   const Decide& decide, AfterCommit after);
+
+// Decides and commits now, alone in its batch: for commands that read across
+// aggregates and for the master's own housekeeping. Returns the outcome
+// once durable and applied.
+Result<Outcome> CommitAlone(MasterPointer self, const Decide& decide);
+
+}  // namespace regatta::master
