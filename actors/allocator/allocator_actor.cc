@@ -115,15 +115,26 @@ void OnSession(AllocatorPointer self, const Wire& wire) {
   ScheduleCycle(self);
 }
 
+// Tells the framework its accept launched nothing, so it stops counting
+// those tasks as on their way.
+void LaunchFailed(AllocatorPointer self, const std::string& framework, const protocol::Bytes& accept_call) {
+  auto it = self->state.frameworks.find(framework);
+  auto call = protocol::Received<protocol::FrameworkCall>::Read(accept_call, "framework call");
+  if (it == self->state.frameworks.end() || !call.ok()) return;
+  self->send(it->second.handle, protocol::offers_atom::value,
+             Wire{protocol::LaunchFailedMessage(call->root().getAccept().getTasks(), self->state.view.next_revision())});
+}
+
 // Forwards an accepted offer to the master. The agent stays out of cycles
 // until the master has answered: by then its events (the launches) have
 // reached this actor, so the next offer on the agent is net of them.
-void ForwardAccept(AllocatorPointer self, const std::string& framework, protocol::Accept::Reader accept) {
+void ForwardAccept(AllocatorPointer self, const std::string& framework, protocol::Accept::Reader accept,
+                   const protocol::Bytes& call) {
   auto offer = self->state.book.Accept(framework, accept.getOfferId());
   if (!offer) {
     std::cerr << "regatta allocator: " << framework << " accepted " << accept.getOfferId().cStr()
               << ", which is no longer outstanding (rescinded or timed out)\n";
-    return;
+    return LaunchFailed(self, framework, call);
   }
   const std::string agent = offer->agent_id;
   self->request(self->state.master, std::chrono::seconds(30), protocol::launch_atom::value,
@@ -132,15 +143,19 @@ void ForwardAccept(AllocatorPointer self, const std::string& framework, protocol
           [=](Wire& reply) {
             self->state.book.Settle(agent);
             auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "master reply");
-            if (answer.ok() && answer->root().isRefused()) {
-              std::cerr << "regatta allocator: launch on " << agent << " refused: "
-                        << answer->root().getRefused().cStr() << "\n";
+            if (!answer.ok() || !answer->root().isAcknowledged()) {
+              std::cerr << "regatta allocator: launch on " << agent << " not taken: "
+                        << (answer.ok() && answer->root().isRefused() ? answer->root().getRefused().cStr()
+                                                                      : "the master could not record it")
+                        << "\n";
+              LaunchFailed(self, framework, call);
             }
             ScheduleCycle(self);
           },
           [=](caf::error& e) {
             self->state.book.Settle(agent);
             std::cerr << "regatta allocator: launch on " << agent << ": " << self->system().render(e) << "\n";
+            LaunchFailed(self, framework, call);
             ScheduleCycle(self);
           });
 }
@@ -158,7 +173,7 @@ void OnCall(AllocatorPointer self, framework_actor from, const Wire& wire) {
       self->state.frameworks[framework] = Subscriber{from, call.getSubscribe()};
       break;
     case protocol::FrameworkCall::ACCEPT:
-      ForwardAccept(self, framework, call.getAccept());
+      ForwardAccept(self, framework, call.getAccept(), wire.bytes);
       return;
     case protocol::FrameworkCall::DECLINE: {
       const auto refuse = static_cast<std::int64_t>(call.getDecline().getRefuseSeconds() * 1e9);

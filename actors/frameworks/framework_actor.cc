@@ -20,6 +20,10 @@ constexpr double kRefuseWhenIdleSeconds = 120;
 constexpr double kRefuseWhenWaitingSeconds = 1;
 constexpr std::int64_t kKillResendNanos = 10'000'000'000;
 constexpr std::chrono::seconds kTickPeriod{1};
+// A launch neither in the log nor reported failed after this long is
+// presumed lost on the way (the allocator's request to the master times
+// out after 30 s): it stops counting as live.
+constexpr std::int64_t kLaunchingTimeoutNanos = 60'000'000'000;
 
 struct FrameworkState {
   FrameworkConfig config;
@@ -29,6 +33,9 @@ struct FrameworkState {
   projections::StringMap<scheduling::BackoffState> backoff;  // by app id
   std::map<std::string, std::int64_t> kills_sent;             // task -> when
   std::set<std::string> apps;  // the live apps of this framework's kind
+  // Accepted, not yet in the log: task id -> (app id, when accepted).
+  std::map<std::string, std::pair<std::string, std::int64_t>> launching;
+  projections::StringMap<std::uint32_t> launching_by_app;  // PlannerFor's count of the above
   static inline const char* name = "regatta.framework";
 };
 
@@ -82,6 +89,7 @@ bool Fold(FrameworkPointer self, const Wire& wire) {
   Status folded = protocol::ForEachCommitted(wire.bytes, [&](const Event& event) {
     auto e = event.envelope.getEvent();
     if (TrackApp(st, e)) more_demand = true;
+    if (e.isTaskLaunched()) st.launching.erase(e.getTaskLaunched().getTaskId().cStr());
     if (e.isTaskStatusChanged()) {
       auto status = e.getTaskStatusChanged();
       auto task = st.view.scheduling().tasks().find(status.getTaskId().cStr());
@@ -128,6 +136,9 @@ PlannerInput PlannerFor(FrameworkState& st) {
   planner.backoff = &st.backoff;
   planner.new_task_id = [](std::string_view app) { return projections::DnsLabelForApp(app) + "." + NewUuid(); };
   planner.unreachable_inactive_nanos = std::chrono::nanoseconds(st.config.unreachable_inactive).count();
+  st.launching_by_app.clear();
+  for (const auto& [task, launch] : st.launching) ++st.launching_by_app[launch.first];
+  planner.launching = &st.launching_by_app;
   return planner;
 }
 
@@ -152,6 +163,7 @@ void Answer(FrameworkPointer self, const std::vector<protocol::ReceivedOffer>& r
   bool waiting = false;  // some app is still short after this plan
   for (const AppNeed& need : plan.needs) waiting = waiting || need.planned < need.to_launch;
   for (const master::AcceptOffer& accept : plan.accepts) {
+    for (const auto& task : accept.tasks) st.launching[task.task_id] = {task.app_id, planner.now_nanos};
     Call(self, protocol::AcceptCall(st.config.framework_id, offer_of_agent[accept.agent_id], accept.tasks));
   }
   std::vector<std::string> declined;
@@ -170,6 +182,10 @@ void OnOffers(FrameworkPointer self, const Wire& wire) {
   }
   auto root = message->root();
   if (root.isRescinded()) return;  // offers are answered as they come: none is held
+  if (root.isLaunchFailed()) {
+    for (auto task : root.getLaunchFailed()) self->state.launching.erase(task.cStr());
+    return;
+  }
   auto offers = protocol::ToOffers(root.getOffers(), self->state.config.framework_id);
   if (self->state.view.next_revision() < root.getRevision()) {
     // The allocator has seen launches this view has not: planning now could
@@ -195,6 +211,9 @@ protocol::framework_actor::behavior_type FrameworkBehavior(FrameworkPointer self
       [=](protocol::tick_atom) {
         // Backoffs end and partitions outlast their grace without an event:
         // an app still short asks for offers again.
+        std::erase_if(self->state.launching, [now = WallClockNanos()](const auto& entry) {
+          return now - entry.second.second > kLaunchingTimeoutNanos;
+        });
         if (Short(self->state)) Call(self, protocol::ReviveCall(self->state.config.framework_id));
         KillExcess(self);
         self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);

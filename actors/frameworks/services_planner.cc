@@ -268,7 +268,11 @@ Plan PlanLaunches(const PlannerInput& in) {
     if (app.kind != in.kind) continue;  // the other framework's app
     const auto found = tasks_by_app.find(app.id);
     const auto& tasks = found == tasks_by_app.end() ? kNoTasks : found->second;
-    AppNeed need = NeedOf(app, TargetFor(app, cluster.completions()), tasks.size());
+    std::size_t live = tasks.size();
+    if (in.launching != nullptr) {
+      if (auto on_the_way = in.launching->find(app.id); on_the_way != in.launching->end()) live += on_the_way->second;
+    }
+    AppNeed need = NeedOf(app, TargetFor(app, cluster.completions()), live);
     if (need.to_launch > 0) PlaceApp(app, tasks, in, agent_index, slots, counts, need);
     plan.needs.push_back(std::move(need));
   }

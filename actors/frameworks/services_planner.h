@@ -64,6 +64,10 @@ struct PlannerInput {
   // A task UNREACHABLE for at least this long no longer counts as live: the
   // app gets a replacement (Marathon's unreachableStrategy). 0 = never.
   std::int64_t unreachable_inactive_nanos = 0;
+  // Tasks the framework has accepted offers for that the log does not show
+  // yet, by app id: they count as live, or a plan made while they are on
+  // their way would launch them twice. May be null: none.
+  const projections::StringMap<std::uint32_t>* launching = nullptr;
 };
 
 // How many tasks one app wants live, and whether it may launch at all: the

@@ -125,6 +125,7 @@ struct OfferEvent {
   union {
     offers @0 :List(Offer);
     rescinded @1 :List(Text);  # offer ids no longer valid (agent lost, offer timed out)
+    launchFailed @3 :List(Text);  # task ids of an accept the master refused or that came too late
   }
   # The allocator's view of the log when it offered: a framework whose own
   # view is behind it declines rather than plan on stale state.

@@ -100,6 +100,15 @@ Bytes RescindedMessage(const std::vector<std::string>& offer_ids, Revision revis
   });
 }
 
+Bytes LaunchFailedMessage(capnp::List<TaskToLaunch>::Reader tasks, Revision revision) {
+  return Build([&](capnp::MessageBuilder& m) {
+    auto root = m.initRoot<OfferEvent>();
+    root.setRevision(revision);
+    auto list = root.initLaunchFailed(tasks.size());
+    for (unsigned i = 0; i < tasks.size(); ++i) list.set(i, tasks[i].getTaskId());
+  });
+}
+
 std::vector<ReceivedOffer> ToOffers(capnp::List<Offer>::Reader offers, const std::string& framework_id) {
   std::vector<ReceivedOffer> out;
   out.reserve(offers.size());

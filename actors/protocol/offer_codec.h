@@ -27,6 +27,7 @@ Bytes AgentSessionMessage(const std::string& agent_id, bool connected);
 
 Bytes OffersMessage(const std::vector<allocator::OutstandingOffer>& offers, Revision revision);
 Bytes RescindedMessage(const std::vector<std::string>& offer_ids, Revision revision);
+Bytes LaunchFailedMessage(capnp::List<TaskToLaunch>::Reader tasks, Revision revision);
 
 struct ReceivedOffer {
   std::string offer_id;

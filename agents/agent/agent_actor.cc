@@ -10,7 +10,9 @@
 #include <caf/io/all.hpp>
 
 #include "actors/protocol/wire.h"
+#include "agents/agent/agent_spawn.h"
 #include "agents/containerizer/containerizer.h"
+#include "agents/containerizer/simulated_runner.h"
 #include "actors/runtime/signals.h"
 
 namespace regatta::agent {
@@ -30,11 +32,12 @@ struct PendingUpdate {
 
 struct AgentState {
   AgentOptions options;
-  std::unique_ptr<ProcessContainerizer> containerizer;
+  std::shared_ptr<TaskRunner> runner;  // shared: the spawn lambda must be copyable
   std::map<std::string, PendingUpdate> updates;  // by task id; the newest wins
   std::string agent_id;      // empty until the master names us
   bool registered = false;   // the master knows our session
   master_actor master;       // invalid until connected
+  master_actor in_process;   // set: the master is in this process (no network)
   std::uint64_t generation = 0;  // bumped on every new connection
   bool in_flight = false;        // one request at a time: none pile up on a dead master
   static inline const char* name = "regatta.agent";
@@ -51,6 +54,7 @@ bool scheduling_terminal(schema::TaskState state) {
 std::string IdFile(const AgentOptions& o) { return o.work_dir + "/agent_id"; }
 
 std::string LoadId(const AgentOptions& o) {
+  if (!o.persist_id) return "";
   std::ifstream in(IdFile(o));
   std::string id;
   std::getline(in, id);
@@ -58,6 +62,7 @@ std::string LoadId(const AgentOptions& o) {
 }
 
 void SaveId(const AgentOptions& o, const std::string& id) {
+  if (!o.persist_id) return;
   const std::string tmp = IdFile(o) + ".tmp";
   std::ofstream(tmp) << id << "\n";
   std::filesystem::rename(tmp, IdFile(o));
@@ -78,7 +83,7 @@ void HandleReply(AgentPointer self, const Wire& reply, bool registering) {
       self->state.agent_id = root.getRegistered();
       self->state.registered = true;
       SaveId(self->state.options, self->state.agent_id);
-      std::cerr << "regatta agent: registered as " << self->state.agent_id << "\n";
+      if (!self->state.options.quiet) std::cerr << "regatta agent: registered as " << self->state.agent_id << "\n";
       return;
     case protocol::MasterReply::ACKNOWLEDGED:
       return;
@@ -99,10 +104,14 @@ void HandleReply(AgentPointer self, const Wire& reply, bool registering) {
 
 bool Connect(AgentPointer self) {
   if (self->state.master) return true;
-  auto& o = self->state.options;
-  auto master = self->system().middleman().remote_actor<master_actor>(o.master_host, o.master_port);
-  if (!master) return false;
-  self->state.master = *master;
+  if (self->state.in_process) {
+    self->state.master = self->state.in_process;
+  } else {
+    auto& o = self->state.options;
+    auto master = self->system().middleman().remote_actor<master_actor>(o.master_host, o.master_port);
+    if (!master) return false;
+    self->state.master = *master;
+  }
   ++self->state.generation;
   // Hear at once when the connection drops, rather than at a timeout.
   self->monitor(self->state.master);
@@ -117,7 +126,7 @@ Wire RegistrationMessage(const AgentState& s) {
   command.resources = s.options.resources;
   command.ports = s.options.ports;
   command.attributes = s.options.attributes;
-  for (const std::string& task : s.containerizer->Running()) {
+  for (const std::string& task : s.runner->Running()) {
     command.running.push_back({task, schema::TaskState::RUNNING});
   }
   return Wire{protocol::RegisterAgentMessage(command)};
@@ -148,7 +157,7 @@ void SendUpdates(AgentPointer self) {
               it->second.in_flight = false;
               auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "reply");
               if (!answer.ok() || !answer->root().isAcknowledged() || it->second.sequence != sent) return;
-              if (it->second.terminal) (void)self->state.containerizer->Acknowledge(id);
+              if (it->second.terminal) (void)self->state.runner->Acknowledge(id);
               self->state.updates.erase(it);
             },
             [=](caf::error&) {
@@ -158,8 +167,10 @@ void SendUpdates(AgentPointer self) {
 }
 
 void Reap(AgentPointer self) {
-  for (const TaskExit& exit : self->state.containerizer->Poll(ProcessContainerizer::Clock::now())) {
-    std::cerr << "regatta agent: task " << exit.task_id << " ended: " << exit.message << "\n";
+  for (const TaskExit& exit : self->state.runner->Poll(TaskRunner::Clock::now())) {
+    if (!self->state.options.quiet) {
+      std::cerr << "regatta agent: task " << exit.task_id << " ended: " << exit.message << "\n";
+    }
     Queue(self, exit.task_id, exit.state, "", exit.message, exit.exit_code);
   }
 }
@@ -180,6 +191,7 @@ LaunchSpec ToLaunchSpec(const AgentState& s, protocol::RunTask::Reader run) {
   launch.cpus = task.getResources().getCpus();
   launch.mem_mb = static_cast<std::uint64_t>(task.getResources().getMemMb());
   launch.kill_grace = std::chrono::milliseconds(static_cast<long>(spec.getKillGracePeriodSeconds() * 1000));
+  launch.isolate_namespaces = s.options.isolate_namespaces;
   return launch;
 }
 
@@ -193,12 +205,12 @@ void OnOrder(AgentPointer self, const Wire& wire) {
   if (root.isKillTask()) {
     auto kill = root.getKillTask();
     auto grace = std::chrono::milliseconds(static_cast<long>(kill.getGracePeriodSeconds() * 1000));
-    Status s = self->state.containerizer->Kill(kill.getTaskId(), ProcessContainerizer::Clock::now(), grace);
+    Status s = self->state.runner->Kill(kill.getTaskId(), TaskRunner::Clock::now(), grace);
     if (!s.ok()) std::cerr << "regatta agent: kill " << kill.getTaskId().cStr() << ": " << s.message() << "\n";
     return;
   }
   const LaunchSpec launch = ToLaunchSpec(self->state, root.getRunTask());
-  Status launched = self->state.containerizer->Launch(launch);
+  Status launched = self->state.runner->Launch(launch);
   if (launched.ok()) {
     Queue(self, launch.task_id, schema::TaskState::RUNNING, "", "", 0);
   } else {
@@ -251,7 +263,47 @@ agent_actor::behavior_type AgentBehavior(AgentPointer self) {
 
 }  // namespace
 
-Status RunAgent(const AgentOptions& given) {
+agent_actor SpawnAgent(caf::actor_system& system, AgentOptions options, std::unique_ptr<TaskRunner> runner,
+                       std::vector<RecoveredTask> recovered, master_actor in_process) {
+  // The unused int gives CAF 0.17 a non-empty argument tuple: with none, its
+  // init_fun_factory binds a reference through a null shared_ptr (UBSan
+  // aborts on it; see docs/architecture.md). Detached: a real agent's
+  // launches block on fork and exec; simulated ones share the scheduler.
+  auto init = [options, runner = std::shared_ptr<TaskRunner>(std::move(runner)), recovered = std::move(recovered),
+               in_process](AgentPointer self, int) mutable {
+    self->state.options = options;
+    self->state.agent_id = LoadId(options);
+    self->state.runner = std::move(runner);
+    self->state.in_process = in_process;
+    for (const RecoveredTask& task : recovered) {
+      std::cerr << "regatta agent: recovered task " << task.info.task_id << (task.running() ? " (running)" : " (ended)") << "\n";
+      if (!task.running()) {
+        Queue(self, task.info.task_id, task.exit->state, "", task.exit->message, task.exit->exit_code);
+      }
+    }
+    return AgentBehavior(self);
+  };
+  if (options.simulated) return system.spawn(init, 0);
+  return system.spawn<caf::detached>(init, 0);
+}
+
+namespace {
+
+Result<std::unique_ptr<TaskRunner>> ProcessRunner(const AgentOptions& options, std::vector<RecoveredTask>& recovered) {
+  ContainerizerOptions containment;
+  containment.executor_path = options.executor_path;
+  containment.enable_cgroups = options.enable_cgroups;
+  auto containerizer = ProcessContainerizer::Create(options.work_dir, containment);
+  if (!containerizer.ok()) return containerizer.status();
+  auto found = (*containerizer)->Recover(ProcessContainerizer::Clock::now());
+  if (!found.ok()) return found.status();
+  recovered = std::move(*found);
+  return std::unique_ptr<TaskRunner>(std::move(*containerizer));
+}
+
+}  // namespace
+
+Status RunAgent(const AgentOptions& given, std::uint32_t simulate) {
   runtime::BlockStopSignals();  // before CAF starts its threads
 
   AgentOptions options = given;
@@ -263,38 +315,40 @@ Status RunAgent(const AgentOptions& given) {
     ::gethostname(host, sizeof host - 1);
     options.hostname = host;
   }
-  ContainerizerOptions containment;
-  containment.executor_path = options.executor_path;
-  containment.enable_cgroups = options.enable_cgroups;
-  auto containerizer = ProcessContainerizer::Create(options.work_dir, containment);
-  if (!containerizer.ok()) return containerizer.status();
-  auto recovered = (*containerizer)->Recover(ProcessContainerizer::Clock::now());
-  if (!recovered.ok()) return recovered.status();
+  std::vector<RecoveredTask> recovered;
+  std::unique_ptr<TaskRunner> runner;
+  if (simulate == 0) {
+    auto made = ProcessRunner(options, recovered);
+    if (!made.ok()) return made.status();
+    runner = std::move(*made);
+  }
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   protocol::RegisterMessageTypes(cfg);
   caf::actor_system system{cfg};
-  // The unused int gives CAF 0.17 a non-empty argument tuple: with none, its
-  // init_fun_factory binds a reference through a null shared_ptr (UBSan
-  // aborts on it; see docs/architecture.md).
-  auto agent = system.spawn<caf::detached>([&](AgentPointer self, int) {
-    self->state.options = options;
-    self->state.agent_id = LoadId(options);
-    self->state.containerizer = std::move(*containerizer);
-    for (const RecoveredTask& task : *recovered) {
-      std::cerr << "regatta agent: recovered task " << task.info.task_id << (task.running() ? " (running)" : " (ended)") << "\n";
-      if (!task.running()) {
-        Queue(self, task.info.task_id, task.exit->state, "", task.exit->message, task.exit->exit_code);
-      }
+  std::vector<agent_actor> agents;
+  if (simulate == 0) {
+    agents.push_back(SpawnAgent(system, options, std::move(runner), std::move(recovered)));
+  } else {
+    for (std::uint32_t i = 0; i < simulate; ++i) {
+      agents.push_back(SpawnAgent(system, SimulatedAgentOptions(options, i), std::make_unique<SimulatedRunner>(), {}));
     }
-    return AgentBehavior(self);
-  }, 0);
+  }
   std::cerr << "regatta agent: work dir " << options.work_dir << ", master " << options.master_host << ":"
-            << options.master_port << "\n";
+            << options.master_port << (simulate ? ", " + std::to_string(simulate) + " simulated agents" : "") << "\n";
   runtime::WaitForStopSignal();
   std::cerr << "regatta agent: stopping\n";
-  caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
+  for (const auto& agent : agents) caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
   return Status::Ok();
+}
+
+AgentOptions SimulatedAgentOptions(const AgentOptions& base, std::uint32_t index) {
+  AgentOptions o = base;
+  o.hostname = base.hostname + "-sim-" + std::to_string(index);
+  o.simulated = true;
+  o.persist_id = false;
+  o.quiet = true;
+  return o;
 }
 
 }  // namespace regatta::agent

@@ -33,9 +33,18 @@ struct AgentOptions {
   std::chrono::milliseconds heartbeat_interval{1000};
   std::string executor_path;  // the regatta-executor binary
   bool enable_cgroups = true;
+  bool isolate_namespaces = false;  // each task in new PID, mount, UTS and IPC namespaces
+  bool persist_id = true;           // keep the agent id in <work_dir>/agent_id
+  bool simulated = false;           // a simulated agent: no processes (simulated_runner.h)
+  bool quiet = false;               // no per-task log lines (thousands of simulated agents)
 };
 
-// Runs the agent until SIGINT/SIGTERM.
-Status RunAgent(const AgentOptions& options);
+// Runs the agent until SIGINT/SIGTERM. With `simulate` > 0, runs that many
+// simulated agents in this process instead (hostnames <hostname>-sim-<i>,
+// each with the resources given), which start no processes.
+Status RunAgent(const AgentOptions& options, std::uint32_t simulate = 0);
+
+// The options of simulated agent `index` made from `base`.
+AgentOptions SimulatedAgentOptions(const AgentOptions& base, std::uint32_t index);
 
 }  // namespace regatta::agent

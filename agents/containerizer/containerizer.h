@@ -72,6 +72,7 @@
 #include "agents/containerizer/checkpoint.h"
 #include "agents/containerizer/launch_spec.h"
 #include "agents/containerizer/task_exit.h"
+#include "agents/containerizer/task_runner.h"
 #include "events/status.h"
 
 namespace regatta::agent {
@@ -83,18 +84,6 @@ struct ContainerizerOptions {
   std::chrono::milliseconds launch_timeout{10000};
   // Where warnings go ("cgroups unusable: ..."); stderr when empty.
   std::function<void(const std::string&)> warn;
-};
-
-// A task that ended. `state` is TaskStateForExit(wait_status, kill_requested).
-struct TaskExit {
-  std::string task_id;
-  std::string app_id;
-  std::string sandbox;
-  std::optional<int> wait_status;  // nullopt: LOST, no status was recorded
-  bool kill_requested = false;
-  schema::TaskState state = schema::TaskState::UNKNOWN;
-  int exit_code = -1;  // ExitCodeFor(wait_status)
-  std::string message;  // DescribeExit(wait_status)
 };
 
 // A task the containerizer watches.
@@ -116,16 +105,15 @@ struct RecoveredTask {
   bool running() const { return !exit.has_value(); }
 };
 
-class ProcessContainerizer {
+class ProcessContainerizer final : public TaskRunner {
  public:
-  using Clock = std::chrono::steady_clock;
 
   // Makes <work_dir>/sandboxes (IoError naming work_dir if it cannot),
   // checks the executor (NotFound naming it), and detects cgroups (warning
   // once if unusable). Does not touch existing tasks: call Recover.
   static Result<std::unique_ptr<ProcessContainerizer>> Create(const std::string& work_dir,
                                                               ContainerizerOptions options);
-  ~ProcessContainerizer() = default;
+  ~ProcessContainerizer() override = default;
   ProcessContainerizer(const ProcessContainerizer&) = delete;
   ProcessContainerizer& operator=(const ProcessContainerizer&) = delete;
 
@@ -137,17 +125,17 @@ class ProcessContainerizer {
   // launch stays, for its stderr. A command that cannot be exec'd is not a
   // launch error: the task ends FAILED with exit code 127 and says why in
   // its stderr, as a shell would.
-  Status Launch(const LaunchSpec& spec);
+  Status Launch(const LaunchSpec& spec) override;
 
   // SIGTERM to the task's process group now; SIGKILL from the first Poll at
   // or after now + grace (default: the spec's kill_grace). NotFound if the
   // task is not running here. Repeating a kill keeps the earlier deadline.
   Status Kill(const std::string& task_id, Clock::time_point now,
-              std::optional<std::chrono::milliseconds> grace = std::nullopt);
+              std::optional<std::chrono::milliseconds> grace = std::nullopt) override;
 
   // Escalates due kills and returns the tasks that ended since the last
   // call (each once per containerizer), then forgets them.
-  std::vector<TaskExit> Poll(Clock::time_point now);
+  std::vector<TaskExit> Poll(Clock::time_point now) override;
 
   // Scans the work dir for tasks launched by an earlier agent; adopts the
   // running ones. Tasks this object already watches are skipped. A kill
@@ -156,9 +144,9 @@ class ProcessContainerizer {
 
   // The agent has durably recorded the task's end: stop reporting it on
   // recovery. FailedPrecondition while it runs; NotFound without sandbox.
-  Status Acknowledge(const std::string& task_id);
+  Status Acknowledge(const std::string& task_id) override;
 
-  std::vector<std::string> Running() const;
+  std::vector<std::string> Running() const override;
   // True while an ended task's cgroup still awaits removal (its processes
   // were still dying); each Poll retries. For a graceful agent shutdown.
   bool CleanupPending() const { return !dying_cgroups_.empty(); }

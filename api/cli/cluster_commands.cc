@@ -87,7 +87,8 @@ int Agent(const AgentCommandOptions& options) {
   run.heartbeat_interval = std::chrono::milliseconds(static_cast<long>(options.heartbeat_seconds * 1000));
   run.executor_path = options.executor;
   run.enable_cgroups = !options.no_cgroups;
-  if (Status s = agent::RunAgent(run); !s.ok()) return Fail(s);
+  run.isolate_namespaces = options.namespaces;
+  if (Status s = agent::RunAgent(run, options.simulate); !s.ok()) return Fail(s);
   return 0;
 }
 

@@ -57,6 +57,8 @@ struct AgentCommandOptions {
   double heartbeat_seconds = 1;
   std::string executor = REGATTA_DEFAULT_EXECUTOR;
   bool no_cgroups = false;
+  bool namespaces = false;    // PID, mount, UTS and IPC namespaces per task
+  std::uint32_t simulate = 0;  // > 0: that many simulated agents, no processes
 };
 int Agent(const AgentCommandOptions& options);
 

@@ -93,6 +93,10 @@ int Main(int argc, char** argv) {
   agent_cmd->add_option("--heartbeat", agent.heartbeat_seconds, "Seconds between heartbeats")->capture_default_str();
   agent_cmd->add_option("--executor", agent.executor, "The regatta-executor binary")->capture_default_str();
   agent_cmd->add_flag("--no-cgroups", agent.no_cgroups, "Do not limit tasks with cgroups");
+  agent_cmd->add_flag("--namespaces", agent.namespaces, "Run each task in new PID, mount, UTS and IPC namespaces");
+  agent_cmd->add_option("--simulate", agent.simulate,
+                        "Run N simulated agents that start no processes (scale tests)")
+      ->check(CLI::Range(1u, 100000u));
   agent_cmd->callback([&] { exit_code = Agent(agent); });
 
   RunOptions run;

@@ -1,0 +1,48 @@
+// What an agent needs from whatever runs its tasks: the process
+// containerizer on a real agent, a simulation for scale tests and
+// benchmarks (agents/agent/simulated_runner.h). No CAF.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agents/containerizer/launch_spec.h"
+#include "events/status.h"
+#include "regatta/events.capnp.h"
+
+namespace regatta::agent {
+
+// A task that ended. `state` is TaskStateForExit(wait_status, kill_requested).
+struct TaskExit {
+  std::string task_id;
+  std::string app_id;
+  std::string sandbox;
+  std::optional<int> wait_status;  // nullopt: LOST, no status was recorded
+  bool kill_requested = false;
+  schema::TaskState state = schema::TaskState::UNKNOWN;
+  int exit_code = -1;  // ExitCodeFor(wait_status)
+  std::string message;  // DescribeExit(wait_status)
+};
+
+
+class TaskRunner {
+ public:
+  using Clock = std::chrono::steady_clock;
+  virtual ~TaskRunner() = default;
+
+  // Starts the task; once this returns OK the task runs.
+  virtual Status Launch(const LaunchSpec& spec) = 0;
+  // Starts killing it: it ends (KILLED) by a later Poll, within the grace
+  // period. NotFound if it is not running here.
+  virtual Status Kill(const std::string& task_id, Clock::time_point now,
+                      std::optional<std::chrono::milliseconds> grace) = 0;
+  // The tasks that ended since the last call, each once.
+  virtual std::vector<TaskExit> Poll(Clock::time_point now) = 0;
+  // The master has recorded the task's end: forget it.
+  virtual Status Acknowledge(const std::string& task_id) = 0;
+  virtual std::vector<std::string> Running() const = 0;
+};
+
+}  // namespace regatta::agent
