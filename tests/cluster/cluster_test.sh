@@ -3,25 +3,7 @@
 # with SIGKILL going unreachable and coming back under its old id, and a
 # master killed with SIGKILL rebuilding from its log while the agents
 # reregister. Usage: cluster_test.sh PATH_TO_REGATTA [kafka]
-set -uo pipefail
-regatta=$1
-
-# With a second argument "kafka", the master's event log is a fresh cluster on
-# the real broker named by REGATTA_KAFKA_BROKERS, instead of the embedded log.
-log_args=()
-if [ "${2:-}" = kafka ]; then
-  log_args=(--log "kafka://${REGATTA_KAFKA_BROKERS:?REGATTA_KAFKA_BROKERS is not set}/c$$x$RANDOM")
-fi
-R() { "$regatta" "${log_args[@]}" "$@"; }  # regatta, on this test's log
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done; rm -rf "$work"; }
-trap cleanup EXIT
-cd "$work"
-port=$((20000 + RANDOM % 20000))
-failures=0; passes=0
-ok() { passes=$((passes+1)); }
-fail() { echo "FAIL $*"; failures=$((failures+1)); }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 start_master() { "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --heartbeat-timeout 1 >>master.log 2>&1 & master=$!; disown; pids+=("$master"); }
 start_agent() {  # start_agent NAME CPUS
@@ -29,8 +11,6 @@ start_agent() {  # start_agent NAME CPUS
     --attribute zone:z1 --heartbeat 0.2 >>"$1.log" 2>&1 &
   eval "agent_$1=$!"; pids+=("$!"); disown
 }
-# wait_for SECONDS CMD...: retry CMD until it succeeds.
-wait_for() { local until=$((SECONDS + $1)); shift; while [ "$SECONDS" -lt "$until" ]; do "$@" && return 0; sleep 0.2; done; return 1; }
 agents_show() { R agents 2>/dev/null | grep -E "^\S+ +$1 +$2 " >/dev/null; }
 count_events() { R events dump 2>/dev/null | grep -c "$1"; }
 
@@ -67,6 +47,4 @@ out=$("$regatta" agent --master nohostport 2>&1); rc=$?
 out=$("$regatta" agent --ports 5-1 2>&1); rc=$?
 [ "$rc" -eq 2 ] && ok || fail "bad --ports: rc $rc: $out"
 
-echo "cluster: $passes passed, $failures failed"
-[ "$failures" -eq 0 ] || { echo "--- master.log"; tail -20 master.log; }
-[ "$failures" -eq 0 ]
+finish cluster master.log

@@ -3,36 +3,7 @@
 # instances on two agents, they serve HTTP on their $PORT0, and they survive
 # kill -9 of their agent and of the master without being duplicated; a
 # killed task is replaced. Usage: tasks_test.sh PATH_TO_REGATTA [kafka]
-set -uo pipefail
-regatta=$1
-
-# With a second argument "kafka", the master's event log is a fresh cluster on
-# the real broker named by REGATTA_KAFKA_BROKERS, instead of the embedded log.
-log_args=()
-if [ "${2:-}" = kafka ]; then
-  log_args=(--log "kafka://${REGATTA_KAFKA_BROKERS:?REGATTA_KAFKA_BROKERS is not set}/c$$x$RANDOM")
-fi
-R() { "$regatta" "${log_args[@]}" "$@"; }  # regatta, on this test's log
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  # Tasks outlive their agent by design; end them through their checkpoints.
-  for c in "$work"/*/sandboxes/*/checkpoint; do
-    [ -f "$c" ] || continue
-    pgid=$(sed -n 's/^pgid=//p' "$c"); executor=$(sed -n 's/^executor_pid=//p' "$c")
-    [ -n "$pgid" ] && kill -9 -- "-$pgid" 2>/dev/null; [ -n "$executor" ] && kill -9 "$executor" 2>/dev/null
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"
-port=$((20000 + RANDOM % 20000))
-base=$((40000 + (RANDOM % 100) * 200))
-failures=0; passes=0
-ok() { passes=$((passes+1)); }
-fail() { echo "FAIL $*"; failures=$((failures+1)); }
-wait_for() { local until=$((SECONDS + $1)); shift; while [ "$SECONDS" -lt "$until" ]; do "$@" && return 0; sleep 0.2; done; return 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 start_master() {
   "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --heartbeat-timeout 1 --unreachable-inactive 2 >>master.log 2>&1 &
@@ -110,6 +81,4 @@ wait_for 30 settled_at_two \
   && ok || fail "after the agent came back, not exactly 2 running: $(R tasks 2>&1)"
 [ "$(launched)" -eq $((before + 1)) ] && ok || fail "expected exactly one replacement launch"
 
-echo "tasks: $passes passed, $failures failed"
-[ "$failures" -eq 0 ] || { echo "--- master.log"; tail -20 master.log; echo "--- n1.log"; tail -10 n1.log; }
-[ "$failures" -eq 0 ]
+finish tasks master.log n1.log

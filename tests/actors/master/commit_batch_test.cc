@@ -1,0 +1,97 @@
+// Given the commands staged in a batch, when another comes, then it must
+// wait (Conflicts) exactly when it shares an aggregate with them; Take hands
+// over the batch and starts an empty one.
+#include "actors/master/commit_batch.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace regatta::master {
+namespace {
+
+using Keys = std::vector<std::string>;
+
+Outcome WithEvents(const std::string& key, int count) {
+  Outcome outcome;
+  for (int i = 0; i < count; ++i) outcome.events.push_back({key, "TaskStatusChanged", ""});
+  return outcome;
+}
+
+CommitBatch::Done Ignore() {
+  return [](const Status&, const Outcome&) {};
+}
+
+TEST(CommitBatch, ConflictsExactlyWhenKeysMeetTheStagedOnes) {
+  struct Case {
+    const char* name;
+    std::vector<Keys> staged;  // one entry per staged command
+    Keys incoming;
+    bool conflicts;
+  };
+  const std::vector<Case> cases = {
+      {"an empty batch never conflicts", {}, {"task:1"}, false},
+      {"an empty batch admits even *", {}, {"*"}, false},
+      {"a shared task", {{"task:1", "agent:a"}}, {"task:1"}, true},
+      {"a shared agent among others", {{"task:1", "agent:a"}}, {"app:/x", "agent:a"}, true},
+      {"disjoint keys", {{"task:1", "agent:a"}}, {"task:2", "agent:b"}, false},
+      {"keys match whole, not by prefix", {{"task:1"}}, {"task:10"}, false},
+      {"no keys touch nothing", {{"task:1"}}, {}, false},
+      {"any staged command's keys count", {{"task:1"}, {"task:2"}}, {"task:2"}, true},
+      {"* meets every staged key", {{"task:1"}}, {"*"}, true},
+      {"* meets a command that staged no keys", {{}}, {"*"}, true},
+      {"a staged * meets anything", {{"*"}}, {"task:9"}, true},
+      {"a staged * meets even no keys", {{"agent:a"}, {"*"}}, {}, true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    CommitBatch batch;
+    for (const Keys& keys : c.staged) batch.Stage(keys, WithEvents("k", 1), Ignore());
+    EXPECT_EQ(batch.Conflicts(c.incoming), c.conflicts);
+  }
+}
+
+TEST(CommitBatch, StageCountsEventsAndTakeHandsOverInOrder) {
+  CommitBatch batch;
+  EXPECT_TRUE(batch.empty());
+  std::vector<std::string> done;
+  batch.Stage({"task:1"}, WithEvents("task:1", 2), [&](const Status& s, const Outcome& o) {
+    done.push_back("first " + std::to_string(s.ok()) + " " + std::to_string(o.events.size()));
+  });
+  batch.Stage({"task:2"}, WithEvents("task:2", 1), [&](const Status& s, const Outcome& o) {
+    done.push_back("second " + std::to_string(s.ok()) + " " + std::to_string(o.events.size()));
+  });
+  EXPECT_FALSE(batch.empty());
+  EXPECT_EQ(batch.events(), 3u);
+
+  auto staged = batch.Take();
+  ASSERT_EQ(staged.size(), 2u);
+  EXPECT_EQ(staged[0].outcome.events[0].key, "task:1");
+  EXPECT_EQ(staged[1].outcome.events[0].key, "task:2");
+  staged[0].done(Status::Ok(), staged[0].outcome);
+  staged[1].done(Status::Unavailable("log down"), staged[1].outcome);
+  EXPECT_EQ(done, (std::vector<std::string>{"first 1 2", "second 0 1"}));
+}
+
+TEST(CommitBatch, TakeStartsAFreshBatch) {
+  CommitBatch batch;
+  batch.Stage({"*"}, WithEvents("agent:a", 4), Ignore());
+  ASSERT_TRUE(batch.Conflicts({"task:1"}));
+
+  EXPECT_EQ(batch.Take().size(), 1u);
+  EXPECT_TRUE(batch.empty());
+  EXPECT_EQ(batch.events(), 0u);
+  EXPECT_FALSE(batch.Conflicts({"task:1"}));
+  EXPECT_FALSE(batch.Conflicts({"*"}));
+  EXPECT_TRUE(batch.Take().empty());
+
+  // The old keys are forgotten: only the new command's count.
+  batch.Stage({"task:2"}, WithEvents("task:2", 1), Ignore());
+  EXPECT_FALSE(batch.Conflicts({"agent:a", "task:1"}));
+  EXPECT_TRUE(batch.Conflicts({"task:2"}));
+  EXPECT_EQ(batch.events(), 1u);
+}
+
+}  // namespace
+}  // namespace regatta::master

@@ -1,0 +1,52 @@
+# What every cluster test shares. Source it first, with the test's own
+# arguments: source lib.sh PATH_TO_REGATTA [kafka]
+#
+# It sets `regatta` and `log_args`, and R (regatta on this test's log); makes
+# a fresh work dir and cds into it; picks `port` (the master's) and `base`
+# (the first of 200 ports for agents) at random so tests can run side by
+# side; and on exit kills every pid in `pids`, with the tasks their agents
+# left behind, and removes the work dir. ok/fail count checks, wait_for
+# retries one, and finish prints the tally.
+set -uo pipefail
+regatta=$1
+
+# With a second argument "kafka", the master's event log is a fresh cluster on
+# the real broker named by REGATTA_KAFKA_BROKERS, instead of the embedded log.
+log_args=()
+if [ "${2:-}" = kafka ]; then
+  log_args=(--log "kafka://${REGATTA_KAFKA_BROKERS:?REGATTA_KAFKA_BROKERS is not set}/c$$x$RANDOM")
+fi
+R() { "$regatta" "${log_args[@]}" "$@"; }  # regatta, on this test's log
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  # Tasks outlive their agent by design; end them through their checkpoints.
+  for c in "$work"/*/sandboxes/*/checkpoint; do
+    [ -f "$c" ] || continue
+    pgid=$(sed -n 's/^pgid=//p' "$c"); executor=$(sed -n 's/^executor_pid=//p' "$c")
+    [ -n "$pgid" ] && kill -9 -- "-$pgid" 2>/dev/null; [ -n "$executor" ] && kill -9 "$executor" 2>/dev/null
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work" || exit 1
+port=$((20000 + RANDOM % 20000))
+base=$((40000 + (RANDOM % 100) * 200))
+
+failures=0; passes=0
+ok() { passes=$((passes+1)); [ $# -eq 0 ] || echo "ok $*"; }
+fail() { echo "FAIL $*"; failures=$((failures+1)); }
+# wait_for SECONDS CMD...: retry CMD until it succeeds.
+wait_for() { local until=$((SECONDS + $1)); shift; while [ "$SECONDS" -lt "$until" ]; do "$@" && return 0; sleep 0.2; done; return 1; }
+# finish NAME LOG...: the tally, and the tail of each log when a check failed.
+# Its status is the test's.
+finish() {
+  local name=$1 log; shift
+  echo "$name: $passes passed, $failures failed"
+  if [ "$failures" -ne 0 ]; then
+    for log in "$@"; do echo "--- $log"; tail -20 "$log"; done
+  fi
+  [ "$failures" -eq 0 ]
+}
