@@ -13,9 +13,20 @@ std::int64_t WallClockNanos() {
 }
 
 std::string NewUuid() {
+  // Opening the entropy source costs a system call or more: do it once per
+  // thread, seeding a generator with 256 bits of it. A master names two ids
+  // per event, hundreds of thousands a second.
+  thread_local std::mt19937_64 generator = [] {
+    std::random_device entropy;  // /dev/urandom on Linux
+    std::seed_seq seed{entropy(), entropy(), entropy(), entropy(), entropy(), entropy(), entropy(), entropy()};
+    return std::mt19937_64(seed);
+  }();
   unsigned char b[16];
-  std::random_device entropy;  // /dev/urandom on Linux
-  for (auto& byte : b) byte = static_cast<unsigned char>(entropy());
+  const std::uint64_t high = generator(), low = generator();
+  for (int i = 0; i < 8; ++i) {
+    b[i] = static_cast<unsigned char>(high >> (8 * i));
+    b[8 + i] = static_cast<unsigned char>(low >> (8 * i));
+  }
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
   char out[37];

@@ -157,6 +157,12 @@ std::vector<std::string> SchedulingProjection::TasksOn(std::string_view agent_id
   return {it->second.begin(), it->second.end()};
 }
 
+const std::set<std::string>& SchedulingProjection::TaskIdsOn(std::string_view agent_id) const {
+  static const std::set<std::string> kNone;
+  auto it = tasks_by_agent_.find(agent_id);
+  return it == tasks_by_agent_.end() ? kNone : it->second;
+}
+
 void SchedulingProjection::Hold(const std::string& id, const TaskInfo& task, int sign) {
   ResourceVector delta = task.resources;
   auto charge = [&](ResourceVector& r) { sign > 0 ? r += delta : r -= delta; };

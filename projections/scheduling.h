@@ -133,6 +133,8 @@ class SchedulingProjection {
   const StringMap<TaskInfo>& tasks() const { return tasks_; }  // non-terminal tasks only
   // The ids of the live tasks placed on `agent_id`, sorted (empty if none).
   std::vector<std::string> TasksOn(std::string_view agent_id) const;
+  // The same without a copy: valid until the next Apply.
+  const std::set<std::string>& TaskIdsOn(std::string_view agent_id) const;
   const StringMap<FrameworkInfo>& frameworks() const { return frameworks_; }
   const StringMap<Usage>& usage_by_framework() const { return by_framework_; }
   const StringMap<Usage>& usage_by_role() const { return by_role_; }

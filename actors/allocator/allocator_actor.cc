@@ -1,5 +1,6 @@
 #include "actors/allocator/allocator_actor.h"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -76,6 +77,9 @@ AllocationInput CycleInput(AllocatorState& st, std::int64_t now) {
 
 void RunCycle(AllocatorPointer self) {
   auto& st = self->state;
+  const bool anyone_wants = std::any_of(st.frameworks.begin(), st.frameworks.end(),
+                                       [&](const auto& f) { return !st.book.Suppressed(f.first); });
+  if (!anyone_wants) return;  // every framework is suppressed: skip the walk over the agents
   const std::int64_t now = WallClockNanos();
   AllocationInput input = CycleInput(st, now);
   if (input.frameworks.empty()) return;

@@ -9,7 +9,7 @@ std::vector<PortRange> FreePorts(const projections::ProjectionSet& state, const 
   auto agent = sched.agents().find(agent_id);
   if (agent == sched.agents().end()) return {};
   std::set<std::uint32_t> used;
-  for (const std::string& task : sched.TasksOn(agent_id)) {
+  for (const std::string& task : sched.TaskIdsOn(agent_id)) {
     for (std::uint32_t port : sched.tasks().find(task)->second.host_ports) used.insert(port);
   }
   std::vector<PortRange> free;
@@ -33,8 +33,10 @@ AllocationInput InputFromState(const projections::ProjectionSet& state,
     if (agent.status != projections::AgentStatus::kActive || !reachable(id)) continue;
     ResourceVector free = agent.total;
     free -= agent.used;
-    in.agents.push_back({id, free, FreePorts(state, id)});
     in.cluster_total += agent.total;
+    // Allocate would pass over it; its ports need not be worked out.
+    if (free.cpus.milli() < in.min_offer.cpus.milli() || free.mem_mb.milli() < in.min_offer.mem_mb.milli()) continue;
+    in.agents.push_back({id, free, FreePorts(state, id)});
   }
   in.frameworks = std::move(frameworks);
   in.now_nanos = now_nanos;

@@ -81,28 +81,40 @@ bool TrackApp(FrameworkState& st, schema::Envelope::Event::Reader e) {
   return false;
 }
 
-// Folds a batch; true when it may have raised this framework's demand (one
-// of its apps defined or scaled, one of its tasks ended).
-bool Fold(FrameworkPointer self, const Wire& wire) {
+// What a batch of events may have changed for this framework.
+struct Folded {
+  bool more_demand = false;  // one of its apps defined or scaled, one of its tasks ended
+  bool maybe_excess = false;  // an app shrank or went, or tasks came back from a partition
+};
+
+bool MayLeaveExcess(schema::Envelope::Event::Reader e) {
+  return e.isAppScaled() || e.isAppDeleted() || e.isAppDefined() || e.isAgentReregistered();
+}
+
+Folded Fold(FrameworkPointer self, const Wire& wire) {
   auto& st = self->state;
-  bool more_demand = false;
+  Folded out;
   Status folded = protocol::ForEachCommitted(wire.bytes, [&](const Event& event) {
     auto e = event.envelope.getEvent();
-    if (TrackApp(st, e)) more_demand = true;
+    if (TrackApp(st, e)) out.more_demand = true;
+    if (MayLeaveExcess(e)) out.maybe_excess = true;
     if (e.isTaskLaunched()) st.launching.erase(e.getTaskLaunched().getTaskId().cStr());
     if (e.isTaskStatusChanged()) {
       auto status = e.getTaskStatusChanged();
       auto task = st.view.scheduling().tasks().find(status.getTaskId().cStr());
-      if (task != st.view.scheduling().tasks().end() && task->second.framework_id == st.config.framework_id &&
-          projections::IsTerminal(status.getState())) {
-        more_demand = true;
-        NoteTaskEnd(st, task->second.app_id, status.getState(), event.envelope.getTimeNanos());
+      if (task != st.view.scheduling().tasks().end()) {
+        // A task back from UNREACHABLE may have been replaced meanwhile.
+        if (task->second.state == schema::TaskState::UNREACHABLE) out.maybe_excess = true;
+        if (task->second.framework_id == st.config.framework_id && projections::IsTerminal(status.getState())) {
+          out.more_demand = true;
+          NoteTaskEnd(st, task->second.app_id, status.getState(), event.envelope.getTimeNanos());
+        }
       }
     }
     st.view.Apply(event);
   });
   if (!folded.ok()) std::cerr << "regatta " << st.config.framework_id << ": " << folded.message() << "\n";
-  return more_demand;
+  return out;
 }
 
 void KillExcess(FrameworkPointer self) {
@@ -204,8 +216,11 @@ protocol::framework_actor::behavior_type FrameworkBehavior(FrameworkPointer self
   self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
   return {
       [=](protocol::events_atom, Wire wire) {
-        if (Fold(self, wire)) Call(self, protocol::ReviveCall(self->state.config.framework_id));
-        KillExcess(self);
+        const Folded folded = Fold(self, wire);
+        if (folded.more_demand) Call(self, protocol::ReviveCall(self->state.config.framework_id));
+        // ExcessTasks reads every task: only when the batch may have made
+        // some (the tick catches the rest, and resends kills).
+        if (folded.maybe_excess) KillExcess(self);
       },
       [=](protocol::offers_atom, Wire wire) { OnOffers(self, wire); },
       [=](protocol::tick_atom) {

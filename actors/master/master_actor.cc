@@ -73,21 +73,36 @@ void TellAllocator(MasterPointer self, const std::string& agent_id, bool connect
              Wire{protocol::AgentSessionMessage(agent_id, connected)});
 }
 
-Wire OnRegister(MasterPointer self, agent_actor agent, protocol::RegisterAgent::Reader message) {
-  const RegisterAgent command = protocol::ToCommand(message);
-  auto outcome = CommitAlone(self, [&] { return DecideRegisterAgent(self->state.projections, command, Context()); });
-  if (!outcome.ok()) return ReplyFor(outcome.status());
-  std::string id;
-  for (const Effect& e : outcome->effects) {
-    if (e.kind == Effect::Kind::kAgentRegistered) id = e.agent_id;
-  }
-  self->state.sessions[id] = AgentSession{agent, WallClockNanos()};
-  TellAllocator(self, id, true);
-  SendKills(self, *outcome);
-  if (self->state.options.log_registrations) {
-    std::cerr << "regatta master: agent " << id << " (" << command.hostname << ") registered\n";
-  }
-  return Wire{protocol::RegisteredReply(id)};
+// What a registration reads and writes: nothing shared for a new agent (its
+// id is fresh), the agent and every task it had or reports for a returning
+// one (reconciliation rewrites them).
+std::vector<std::string> RegistrationKeys(const ProjectionSet& state, const RegisterAgent& command) {
+  if (command.agent_id.empty()) return {};
+  std::vector<std::string> keys{"agent:" + command.agent_id};
+  for (const std::string& task : state.scheduling().TasksOn(command.agent_id)) keys.push_back("task:" + task);
+  for (const TaskReport& report : command.running) keys.push_back("task:" + report.task_id);
+  return keys;
+}
+
+caf::result<Wire> OnRegister(MasterPointer self, agent_actor agent, protocol::RegisterAgent::Reader message) {
+  RegisterAgent command = protocol::ToCommand(message);
+  const std::vector<std::string> keys = RegistrationKeys(self->state.projections, command);
+  const std::string hostname = command.hostname;
+  return Submit(
+      self, keys, [self, command] { return DecideRegisterAgent(self->state.projections, command, Context()); },
+      [self, agent, hostname](const Outcome& outcome) {
+        std::string id;
+        for (const Effect& e : outcome.effects) {
+          if (e.kind == Effect::Kind::kAgentRegistered) id = e.agent_id;
+        }
+        self->state.sessions[id] = AgentSession{agent, WallClockNanos()};
+        TellAllocator(self, id, true);
+        SendKills(self, outcome);
+        if (self->state.options.log_registrations) {
+          std::cerr << "regatta master: agent " << id << " (" << hostname << ") registered\n";
+        }
+        return Wire{protocol::RegisteredReply(id)};
+      });
 }
 
 Wire OnHeartbeat(MasterPointer self, protocol::Heartbeat::Reader message) {
@@ -170,13 +185,20 @@ caf::result<Wire> OnLaunch(MasterPointer self, protocol::Launch::Reader message)
       });
 }
 
-// Leaves a snapshot every 100,000 events, so a restart replays a short tail.
+// Leaves a snapshot every 100,000 events, so a restart replays a short
+// tail. Serializing the state takes the master's thread for a while, so it
+// waits for a tick with no commits since the last one, unless the tail has
+// grown to five times that.
 void Snapshot(MasterState& st) {
+  const Revision now = st.projections.next_revision();
+  const bool idle = now == st.revision_at_last_tick;
+  st.revision_at_last_tick = now;
+  const Revision every = projections::SnapshotPolicy{}.every_events;
+  if (now < st.last_snapshot + every || (!idle && now < st.last_snapshot + 5 * every)) return;
   SnapshotStore store(st.options.snapshot_dir);
-  if (st.projections.next_revision() < st.last_snapshot + projections::SnapshotPolicy{}.every_events) return;
   auto wrote = projections::MaybeSnapshot(st.projections, store, {});
   if (!wrote.ok()) std::cerr << "regatta master: snapshot: " << wrote.status().message() << "\n";
-  st.last_snapshot = st.projections.next_revision();
+  st.last_snapshot = now;
 }
 
 void CheckHeartbeats(MasterPointer self) {

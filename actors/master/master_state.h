@@ -31,6 +31,7 @@ struct MasterState {
   protocol::allocator_actor allocator;
   std::vector<protocol::framework_actor> frameworks;
   Revision last_snapshot = 0;  // cheap check before listing snapshot files
+  Revision revision_at_last_tick = 0;  // unchanged over a tick: the master is idle
   MasterOptions options;
   static inline const char* name = "regatta.master";
 };
