@@ -11,18 +11,6 @@ pids+=("$!"); disown
   --ports "$base-$((base + 99))" --heartbeat 0.2 --no-cgroups >>n1.log 2>&1 &
 pids+=("$!"); disown
 
-# The JSON dump has one envelope a line: a launch names its app, a status
-# only its task, so an app's statuses are found through its launches' ids.
-dump() { R events dump --json 2>/dev/null; }
-launches() { dump | grep '"taskLaunched"' | grep -c "\"appId\":\"/$1\""; }
-statuses() {  # statuses APP STATE: how many of APP's task status changes are to STATE
-  local events ids
-  events=$(dump)
-  ids=$(printf '%s\n' "$events" | grep '"taskLaunched"' | grep "\"appId\":\"/$1\"" | grep -o '"taskId":"[^"]*"')
-  [ -n "$ids" ] || { echo 0; return; }
-  printf '%s\n' "$events" | grep '"taskStatusChanged"' | grep -F "$ids" | grep -c "\"state\":\"$2\""
-}
-statuses_reach() { [ "$(statuses "$1" "$2")" -ge "$3" ]; }
 live_tasks() { R tasks 2>/dev/null | grep -c " /$1 "; }
 history() { dump | grep -E "\"appId\":\"/$1\"|\"taskId\":\"$1\." | grep -o '"taskId":"[^"]*"\|"state":"[a-z]*"' | paste -sd' '; }
 run_job() { "$regatta" run --master "127.0.0.1:$port" --job "$@" >/dev/null; }

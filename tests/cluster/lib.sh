@@ -6,7 +6,8 @@
 # (the first of 200 ports for agents) at random so tests can run side by
 # side; and on exit kills every pid in `pids`, with the tasks their agents
 # left behind, and removes the work dir. ok/fail count checks, wait_for
-# retries one, and finish prints the tally.
+# retries one, dump/launches/statuses count an app's events in the log, and
+# finish prints the tally.
 set -uo pipefail
 regatta=$1
 
@@ -40,6 +41,18 @@ ok() { passes=$((passes+1)); [ $# -eq 0 ] || echo "ok $*"; }
 fail() { echo "FAIL $*"; failures=$((failures+1)); }
 # wait_for SECONDS CMD...: retry CMD until it succeeds.
 wait_for() { local until=$((SECONDS + $1)); shift; while [ "$SECONDS" -lt "$until" ]; do "$@" && return 0; sleep 0.2; done; return 1; }
+# The log as JSON, one envelope a line. A launch names its app, a status
+# only its task, so an app's statuses are found through its launches' ids.
+dump() { R events dump --json 2>/dev/null; }
+launches() { dump | grep '"taskLaunched"' | grep -c "\"appId\":\"/$1\""; }
+statuses() {  # statuses APP STATE: how many of APP's task status changes are to STATE
+  local events ids
+  events=$(dump)
+  ids=$(printf '%s\n' "$events" | grep '"taskLaunched"' | grep "\"appId\":\"/$1\"" | grep -o '"taskId":"[^"]*"')
+  [ -n "$ids" ] || { echo 0; return; }
+  printf '%s\n' "$events" | grep '"taskStatusChanged"' | grep -F "$ids" | grep -c "\"state\":\"$2\""
+}
+statuses_reach() { [ "$(statuses "$1" "$2")" -ge "$3" ]; }  # statuses_reach APP STATE N
 # finish NAME LOG...: the tally, and the tail of each log when a check failed.
 # Its status is the test's.
 finish() {
