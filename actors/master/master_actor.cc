@@ -201,20 +201,34 @@ void Snapshot(MasterState& st) {
   st.last_snapshot = now;
 }
 
+// Agents not heard from for --heartbeat-timeout become UNREACHABLE, all in
+// one append: one sync for a rack that went away, not one per agent (the
+// master would stop hearing the others' heartbeats meanwhile).
 void CheckHeartbeats(MasterPointer self) {
+  auto& st = self->state;
   const std::int64_t now = WallClockNanos();
-  const std::int64_t timeout = std::chrono::nanoseconds(self->state.options.heartbeat_timeout).count();
-  std::vector<std::string> late;
-  for (const auto& [id, session] : self->state.sessions) {
-    if (now - session.last_seen_nanos > timeout) late.push_back(id);
+  const std::int64_t timeout = std::chrono::nanoseconds(st.options.heartbeat_timeout).count();
+  // A master that could not read its mailbox for a while (a long append, a
+  // starved machine) has not heard heartbeats that were sent: it judges
+  // nobody on this tick, and gives everyone until the next.
+  const std::int64_t late_tick = now - st.last_tick_nanos - std::chrono::nanoseconds(kTickPeriod).count();
+  st.last_tick_nanos = now;
+  if (late_tick > timeout / 2) return;
+  Flush(self);  // decide against everything acknowledged so far
+  for (const auto& [id, session] : st.sessions) {
+    if (now - session.last_seen_nanos <= timeout) continue;
+    auto outcome = DecideAgentUnreachable(st.projections, id, Context());
+    if (!outcome.ok()) continue;
+    std::vector<std::string> keys{"agent:" + id};
+    for (const std::string& task : st.projections.scheduling().TasksOn(id)) keys.push_back("task:" + task);
+    st.batch.Stage(keys, std::move(*outcome), [self, id = id](const Status& appended, const Outcome&) {
+      if (!appended.ok()) return;  // the log did not take it: try again next tick
+      std::cerr << "regatta master: agent " << id << " is unreachable\n";
+      self->state.sessions.erase(id);
+      TellAllocator(self, id, false);
+    });
   }
-  for (const std::string& id : late) {
-    auto outcome = CommitAlone(self, [&] { return DecideAgentUnreachable(self->state.projections, id, Context()); });
-    if (!outcome.ok()) continue;  // the log did not take it: try again next tick
-    std::cerr << "regatta master: agent " << id << " is unreachable\n";
-    self->state.sessions.erase(id);
-    TellAllocator(self, id, false);
-  }
+  Flush(self);
 }
 
 template <class T>
