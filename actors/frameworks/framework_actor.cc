@@ -87,8 +87,10 @@ struct Folded {
   bool maybe_excess = false;  // an app shrank or went, or tasks came back from a partition
 };
 
-bool MayLeaveExcess(schema::Envelope::Event::Reader e) {
-  return e.isAppScaled() || e.isAppDeleted() || e.isAppDefined() || e.isAgentReregistered();
+// A new app has no tasks to be excess; a redefined one may want fewer.
+bool MayLeaveExcess(const projections::ProjectionSet& view, schema::Envelope::Event::Reader e) {
+  if (e.isAppDefined()) return view.history().apps().count(e.getAppDefined().getSpec().getId().cStr()) > 0;
+  return e.isAppScaled() || e.isAppDeleted() || e.isAgentReregistered();
 }
 
 Folded Fold(FrameworkPointer self, const Wire& wire) {
@@ -97,7 +99,7 @@ Folded Fold(FrameworkPointer self, const Wire& wire) {
   Status folded = protocol::ForEachCommitted(wire.bytes, [&](const Event& event) {
     auto e = event.envelope.getEvent();
     if (TrackApp(st, e)) out.more_demand = true;
-    if (MayLeaveExcess(e)) out.maybe_excess = true;
+    if (MayLeaveExcess(st.view, e)) out.maybe_excess = true;
     if (e.isTaskLaunched()) st.launching.erase(e.getTaskLaunched().getTaskId().cStr());
     if (e.isTaskStatusChanged()) {
       auto status = e.getTaskStatusChanged();

@@ -15,7 +15,7 @@
 #pragma once
 
 #include <functional>
-#include <set>
+#include <unordered_set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,7 +64,7 @@ class CommitBatch {
   }
 
  private:
-  std::set<std::string> keys_;
+  std::unordered_set<std::string> keys_;
   std::vector<Staged> staged_;
   std::size_t events_ = 0;
 };

@@ -1,6 +1,7 @@
 #include "actors/master/master_actor.h"
 
 #include <iostream>
+#include <map>
 
 #include <caf/io/all.hpp>
 
@@ -50,21 +51,31 @@ const std::string* CurrentSpec(const MasterState& st, const std::string& app_id)
   return spec;
 }
 
-// Sends RunTask to the agent of every task the outcome launched, with the
-// app's current spec.
+// Orders the agent of every task the outcome launched to run it, with the
+// app's current spec: one RunTasks message per agent.
 void DispatchRunTasks(MasterPointer self, const Outcome& outcome) {
-  EventDecoder decoder;
+  std::map<std::string, protocol::Received<schema::AppSpec>> specs;  // by app; the readers point into them
+  std::map<std::string, std::vector<std::pair<schema::TaskLaunched::Reader, schema::AppSpec::Reader>>> by_agent;
+  std::vector<std::unique_ptr<EventDecoder>> decoders;  // an Event borrows from its decoder
   for (const EncodedEvent& encoded : outcome.events) {
-    auto event = decoder.Decode(LoggedEvent{0, encoded.bytes});
+    decoders.push_back(std::make_unique<EventDecoder>());
+    auto event = decoders.back()->Decode(LoggedEvent{0, encoded.bytes});
     if (!event.ok() || !event->envelope.getEvent().isTaskLaunched()) continue;
     auto task = event->envelope.getEvent().getTaskLaunched();
-    auto session = self->state.sessions.find(task.getAgentId());
-    const std::string* spec = CurrentSpec(self->state, task.getAppId());
-    if (session == self->state.sessions.end() || spec == nullptr) continue;
-    auto reader = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(spec->begin(), spec->end()), "app spec");
-    if (!reader.ok()) continue;
-    self->send(session->second.handle, protocol::master_atom::value,
-               Wire{protocol::RunTaskMessage(task, reader->root())});
+    if (!self->state.sessions.count(task.getAgentId())) continue;
+    auto spec = specs.find(task.getAppId().cStr());
+    if (spec == specs.end()) {
+      const std::string* bytes = CurrentSpec(self->state, task.getAppId());
+      if (bytes == nullptr) continue;
+      auto reader = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(bytes->begin(), bytes->end()), "app spec");
+      if (!reader.ok()) continue;
+      spec = specs.emplace(task.getAppId().cStr(), std::move(*reader)).first;
+    }
+    by_agent[task.getAgentId()].emplace_back(task, spec->second.root());
+  }
+  for (const auto& [agent, tasks] : by_agent) {
+    self->send(self->state.sessions.at(agent).handle, protocol::master_atom::value,
+               Wire{protocol::RunTasksMessage(tasks)});
   }
 }
 
@@ -121,6 +132,38 @@ caf::result<Wire> OnStatus(MasterPointer self, protocol::StatusUpdate::Reader me
   return Submit(
       self, {"task:" + command.task_id},
       [self, command] { return DecideStatusUpdate(self->state.projections, command, Context()); },
+      [self](const Outcome& outcome) {
+        SendKills(self, outcome);
+        return Acknowledged(outcome);
+      });
+}
+
+// An agent's updates for several tasks (each task once): decided one by
+// one and committed together. One the master cannot take is dropped with a
+// warning rather than refused, since the agent could only resend it.
+caf::result<Wire> OnStatuses(MasterPointer self, capnp::List<protocol::StatusUpdate>::Reader list) {
+  std::vector<StatusUpdate> commands;
+  std::vector<std::string> keys;
+  for (auto message : list) {
+    commands.push_back(protocol::ToCommand(message));
+    keys.push_back("task:" + commands.back().task_id);
+  }
+  return Submit(
+      self, keys,
+      [self, commands]() -> Result<Outcome> {
+        Outcome all;
+        const CommandContext context = Context();
+        for (const StatusUpdate& command : commands) {
+          auto outcome = DecideStatusUpdate(self->state.projections, command, context);
+          if (!outcome.ok()) {
+            std::cerr << "regatta master: status update dropped: " << outcome.status().message() << "\n";
+            continue;
+          }
+          for (auto& e : outcome->events) all.events.push_back(std::move(e));
+          for (auto& e : outcome->effects) all.effects.push_back(std::move(e));
+        }
+        return all;
+      },
       [self](const Outcome& outcome) {
         SendKills(self, outcome);
         return Acknowledged(outcome);
@@ -249,6 +292,7 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
           case protocol::AgentMessage::REGISTER_AGENT: return OnRegister(self, agent, root.getRegisterAgent());
           case protocol::AgentMessage::HEARTBEAT: return OnHeartbeat(self, root.getHeartbeat());
           case protocol::AgentMessage::STATUS_UPDATE: return OnStatus(self, root.getStatusUpdate());
+          case protocol::AgentMessage::STATUS_UPDATES: return OnStatuses(self, root.getStatusUpdates());
         }
         return ReplyFor(Status::InvalidArgument("agent message of an unknown kind"));
       },

@@ -68,10 +68,15 @@ void Flush(MasterPointer self) {
   if (staged.empty()) return;
   std::vector<EncodedEvent> events;
   for (auto& s : staged) {
-    events.insert(events.end(), s.outcome.events.begin(), s.outcome.events.end());  // Done reads them too
+    for (auto& e : s.outcome.events) events.push_back(std::move(e));
   }
   const Status appended = events.empty() ? Status::Ok() : AppendAndApply(self->state, events);
-  for (auto& s : staged) s.done(appended, s.outcome);
+  // Each Done reads its own events (DispatchRunTasks does): hand them back.
+  auto next = events.begin();
+  for (auto& s : staged) {
+    for (auto& e : s.outcome.events) e = std::move(*next++);
+    s.done(appended, s.outcome);
+  }
 }
 
 caf::result<protocol::Wire> Submit(MasterPointer self, const std::vector<std::string>& keys,

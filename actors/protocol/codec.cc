@@ -18,6 +18,15 @@ Bytes Build(Fill&& fill) {
   return Flatten(message);
 }
 
+void FillStatus(StatusUpdate::Builder s, const master::StatusUpdate& c) {
+  s.setTaskId(c.task_id);
+  s.setAgentId(c.agent_id);
+  s.setState(c.state);
+  s.setReason(c.reason);
+  s.setMessage(c.message);
+  s.setExitCode(c.exit_code);
+}
+
 }  // namespace
 
 Bytes Flatten(capnp::MessageBuilder& message) {
@@ -67,14 +76,13 @@ Bytes HeartbeatMessage(const std::string& agent_id) {
 }
 
 Bytes StatusUpdateMessage(const master::StatusUpdate& c) {
+  return Build([&](capnp::MessageBuilder& message) { FillStatus(message.initRoot<AgentMessage>().initStatusUpdate(), c); });
+}
+
+Bytes StatusUpdatesMessage(const std::vector<master::StatusUpdate>& commands) {
   return Build([&](capnp::MessageBuilder& message) {
-    auto s = message.initRoot<AgentMessage>().initStatusUpdate();
-    s.setTaskId(c.task_id);
-    s.setAgentId(c.agent_id);
-    s.setState(c.state);
-    s.setReason(c.reason);
-    s.setMessage(c.message);
-    s.setExitCode(c.exit_code);
+    auto list = message.initRoot<AgentMessage>().initStatusUpdates(static_cast<unsigned>(commands.size()));
+    for (unsigned i = 0; i < commands.size(); ++i) FillStatus(list[i], commands[i]);
   });
 }
 
@@ -107,6 +115,16 @@ Bytes RunTaskMessage(schema::TaskLaunched::Reader task, schema::AppSpec::Reader 
     auto run = m.initRoot<MasterMessage>().initRunTask();
     run.setTask(task);
     run.setSpec(spec);
+  });
+}
+
+Bytes RunTasksMessage(const std::vector<std::pair<schema::TaskLaunched::Reader, schema::AppSpec::Reader>>& tasks) {
+  return Build([&](capnp::MessageBuilder& m) {
+    auto list = m.initRoot<MasterMessage>().initRunTasks(static_cast<unsigned>(tasks.size()));
+    for (unsigned i = 0; i < tasks.size(); ++i) {
+      list[i].setTask(tasks[i].first);
+      list[i].setSpec(tasks[i].second);
+    }
   });
 }
 

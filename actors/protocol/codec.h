@@ -45,12 +45,15 @@ master::StatusUpdate ToCommand(StatusUpdate::Reader message);
 Bytes RegisterAgentMessage(const master::RegisterAgent& command);
 Bytes HeartbeatMessage(const std::string& agent_id);
 Bytes StatusUpdateMessage(const master::StatusUpdate& command);
+Bytes StatusUpdatesMessage(const std::vector<master::StatusUpdate>& commands);
 Bytes RegisteredReply(const std::string& agent_id);
 Bytes AcknowledgedReply();
 Bytes RefusedReply(const std::string& why);
 Bytes UnavailableReply(const std::string& why);
 Bytes KillTaskMessage(const std::string& task_id, double grace_seconds);
 Bytes RunTaskMessage(schema::TaskLaunched::Reader task, schema::AppSpec::Reader spec);
+// One RunTasks order: each task with its app's spec.
+Bytes RunTasksMessage(const std::vector<std::pair<schema::TaskLaunched::Reader, schema::AppSpec::Reader>>& tasks);
 
 }  // namespace regatta::protocol
 

@@ -44,6 +44,10 @@ struct AgentMessage {
     registerAgent @0 :RegisterAgent;
     heartbeat @1 :Heartbeat;
     statusUpdate @2 :StatusUpdate;
+    # Several at once (an agent that launched many tasks): one request, one
+    # reply, one group commit. Acknowledged as a whole; an update the
+    # master cannot take (a task of another agent) is dropped, not retried.
+    statusUpdates @3 :List(StatusUpdate);
   }
 }
 
@@ -72,6 +76,7 @@ struct MasterMessage {
   union {
     runTask @0 :RunTask;
     killTask @1 :KillTask;
+    runTasks @2 :List(RunTask);   # every task one accept placed on the agent
   }
 }
 

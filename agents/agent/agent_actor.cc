@@ -45,6 +45,9 @@ struct AgentState {
 
 using AgentPointer = agent_actor::stateful_pointer<AgentState>;
 
+// Status updates per request: bounds a message after a long disconnection.
+constexpr std::size_t kMaxUpdatesPerRequest = 1000;
+
 bool scheduling_terminal(schema::TaskState state) {
   using S = schema::TaskState;
   return state == S::FINISHED || state == S::FAILED || state == S::KILLED || state == S::ERROR ||
@@ -139,31 +142,42 @@ void Queue(AgentPointer self, const std::string& task, schema::TaskState state, 
   self->state.updates[task] = PendingUpdate{update, ++sequence, false, scheduling_terminal(state)};
 }
 
+// Sends every update not yet in flight, in one request: the master commits
+// them together. An update replaced meanwhile (a newer state of the task)
+// stays pending when the answer comes.
 void SendUpdates(AgentPointer self) {
   if (!self->state.registered) return;
+  std::vector<std::pair<std::string, std::uint64_t>> sent;  // task, sequence
+  std::vector<master::StatusUpdate> updates;
   for (auto& [task, pending] : self->state.updates) {
     if (pending.in_flight) continue;
+    if (updates.size() == kMaxUpdatesPerRequest) break;
     pending.in_flight = true;
-    const std::string id = task;
-    const std::uint64_t sent = pending.sequence;
-    master::StatusUpdate update = pending.update;
-    update.agent_id = self->state.agent_id;
-    self->request(self->state.master, std::chrono::seconds(5), protocol::agent_atom::value,
-                  caf::actor_cast<agent_actor>(self), Wire{protocol::StatusUpdateMessage(update)})
-        .then(
-            [=](Wire& reply) {
+    sent.emplace_back(task, pending.sequence);
+    updates.push_back(pending.update);
+    updates.back().agent_id = self->state.agent_id;
+  }
+  if (updates.empty()) return;
+  self->request(self->state.master, std::chrono::seconds(5), protocol::agent_atom::value,
+                caf::actor_cast<agent_actor>(self), Wire{protocol::StatusUpdatesMessage(updates)})
+      .then(
+          [=](Wire& reply) {
+            auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "reply");
+            const bool acknowledged = answer.ok() && answer->root().isAcknowledged();
+            for (const auto& [id, sequence] : sent) {
               auto it = self->state.updates.find(id);
-              if (it == self->state.updates.end()) return;
+              if (it == self->state.updates.end()) continue;
               it->second.in_flight = false;
-              auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "reply");
-              if (!answer.ok() || !answer->root().isAcknowledged() || it->second.sequence != sent) return;
+              if (!acknowledged || it->second.sequence != sequence) continue;
               if (it->second.terminal) (void)self->state.runner->Acknowledge(id);
               self->state.updates.erase(it);
-            },
-            [=](caf::error&) {
+            }
+          },
+          [=](caf::error&) {
+            for (const auto& [id, sequence] : sent) {
               if (auto it = self->state.updates.find(id); it != self->state.updates.end()) it->second.in_flight = false;
-            });
-  }
+            }
+          });
 }
 
 void Reap(AgentPointer self) {
@@ -195,6 +209,17 @@ LaunchSpec ToLaunchSpec(const AgentState& s, protocol::RunTask::Reader run) {
   return launch;
 }
 
+void Run(AgentPointer self, protocol::RunTask::Reader task) {
+  const LaunchSpec launch = ToLaunchSpec(self->state, task);
+  Status launched = self->state.runner->Launch(launch);
+  if (launched.ok()) {
+    Queue(self, launch.task_id, schema::TaskState::RUNNING, "", "", 0);
+  } else {
+    std::cerr << "regatta agent: launch " << launch.task_id << ": " << launched.message() << "\n";
+    Queue(self, launch.task_id, schema::TaskState::FAILED, "REASON_CONTAINER_LAUNCH_FAILED", launched.message(), -1);
+  }
+}
+
 void OnOrder(AgentPointer self, const Wire& wire) {
   auto message = protocol::Received<protocol::MasterMessage>::Read(wire.bytes, "master order");
   if (!message.ok()) {
@@ -209,13 +234,10 @@ void OnOrder(AgentPointer self, const Wire& wire) {
     if (!s.ok()) std::cerr << "regatta agent: kill " << kill.getTaskId().cStr() << ": " << s.message() << "\n";
     return;
   }
-  const LaunchSpec launch = ToLaunchSpec(self->state, root.getRunTask());
-  Status launched = self->state.runner->Launch(launch);
-  if (launched.ok()) {
-    Queue(self, launch.task_id, schema::TaskState::RUNNING, "", "", 0);
-  } else {
-    std::cerr << "regatta agent: launch " << launch.task_id << ": " << launched.message() << "\n";
-    Queue(self, launch.task_id, schema::TaskState::FAILED, "REASON_CONTAINER_LAUNCH_FAILED", launched.message(), -1);
+  if (root.isRunTask()) {
+    Run(self, root.getRunTask());
+  } else if (root.isRunTasks()) {
+    for (auto task : root.getRunTasks()) Run(self, task);
   }
   SendUpdates(self);  // RUNNING should not wait for the next tick
 }
