@@ -32,7 +32,14 @@ Status SendToMaster(const std::string& host, std::uint16_t port, const protocol:
             else if (root.isUnavailable()) result = Status::Unavailable(root.getUnavailable());
             else result = Status::Unavailable("unexpected reply");
           },
-          [&](caf::error& e) { result = Status::Unavailable("master: " + system.render(e)); });
+          [&](caf::error& e) {
+            // A request that timed out may still have been applied: say so
+            // rather than let the user assume it was not.
+            const bool timed_out = e == caf::sec::request_timeout;
+            result = Status::Unavailable(timed_out ? "no reply from the master within 30 s; the command may still "
+                                                     "have been applied (check `regatta events dump`)"
+                                                   : "master: " + system.render(e));
+          });
   return result;
 }
 
