@@ -32,6 +32,7 @@ struct MasterState {
   std::vector<protocol::framework_actor> frameworks;
   Revision last_snapshot = 0;  // cheap check before listing snapshot files
   Revision revision_at_last_tick = 0;  // unchanged over a tick: the master is idle
+  int idle_ticks = 0;                  // ticks in a row without a commit
   std::int64_t last_tick_nanos = 0;    // when CheckHeartbeats last ran
   MasterOptions options;
   static inline const char* name = "regatta.master";
