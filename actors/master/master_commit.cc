@@ -1,6 +1,9 @@
-#include "events/codec.h"
 #include "actors/master/master_state.h"
+
+#include <iostream>
+
 #include "actors/protocol/offer_codec.h"
+#include "events/codec.h"
 #include "events/real_inputs.h"
 #include "projections/replay.h"
 
@@ -86,6 +89,14 @@ caf::result<protocol::Wire> Submit(MasterPointer self, const std::vector<std::st
   if (!outcome.ok()) return ReplyFor(outcome.status());
   if (outcome->events.empty()) return after(*outcome);
   auto promise = self->make_response_promise<protocol::Wire>();
+  if (!promise.pending()) {
+    // CAF delivered the request without a sender it could resolve: seen
+    // with CLI processes coming and going by the thousand, where CAF 0.17's
+    // node ids (host + pid) can repeat once pids wrap. The command still
+    // runs; its requester cannot be told, and times out.
+    std::cerr << "regatta master: a request arrived without a sender CAF could resolve; it is carried out, "
+                 "but no reply can be sent\n";
+  }
   self->state.batch.Stage(keys, std::move(*outcome),
                           [promise, after = std::move(after)](const Status& s, const Outcome& o) mutable {
                             promise.deliver(s.ok() ? after(o) : ReplyFor(s));
