@@ -57,11 +57,7 @@ void FillAgent(Builder a, const std::string& id, const RegisterAgent& command) {
   a.setHostname(command.hostname);
   a.setAddress(command.address);
   ToSchema(a.initResources(), command.resources, command.ports);
-  auto attrs = a.initAttributes(static_cast<unsigned>(command.attributes.size()));
-  for (unsigned i = 0; i < command.attributes.size(); ++i) {
-    attrs[i].setKey(command.attributes[i].first);
-    attrs[i].setValue(command.attributes[i].second);
-  }
+  ToSchema(a.initAttributes(static_cast<unsigned>(command.attributes.size())), command.attributes);
 }
 
 // The reported task states against the log's, for a returning agent.
@@ -145,6 +141,13 @@ Status CheckTasks(const ProjectionSet& state, const AcceptOffer& command) {
 }
 
 }  // namespace
+
+void ToSchema(capnp::List<schema::KeyValue>::Builder out, const Attributes& pairs) {
+  for (unsigned i = 0; i < pairs.size(); ++i) {
+    out[i].setKey(pairs[i].first);
+    out[i].setValue(pairs[i].second);
+  }
+}
 
 void ToSchema(schema::Resources::Builder out, const ResourceVector& r, const std::vector<PortRange>& ports) {
   out.setCpus(r.cpus.value());
@@ -256,11 +259,7 @@ Result<Outcome> DecideAcceptOffer(const ProjectionSet& state, const AcceptOffer&
       ToSchema(l.initResources(), task.resources, {});
       auto ports = l.initHostPorts(static_cast<unsigned>(task.host_ports.size()));
       for (unsigned i = 0; i < task.host_ports.size(); ++i) ports.set(i, task.host_ports[i]);
-      auto labels = l.initLabels(static_cast<unsigned>(task.labels.size()));
-      for (unsigned i = 0; i < task.labels.size(); ++i) {
-        labels[i].setKey(task.labels[i].first);
-        labels[i].setValue(task.labels[i].second);
-      }
+      ToSchema(l.initLabels(static_cast<unsigned>(task.labels.size())), task.labels);
     });
     out.effects.push_back({Effect::Kind::kRunTask, command.agent_id, task.task_id});
   }

@@ -42,6 +42,10 @@ using Attributes = std::vector<std::pair<std::string, std::string>>;
 void ToSchema(schema::Resources::Builder out, const ResourceVector& resources,
               const std::vector<PortRange>& ports);
 
+// Key-value pairs (attributes, labels) into a list initialized to their size:
+// ToSchema(x.initLabels(n), labels).
+void ToSchema(capnp::List<schema::KeyValue>::Builder out, const Attributes& pairs);
+
 // ------------------------------------------------------------ commands
 
 struct TaskReport {

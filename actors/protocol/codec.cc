@@ -58,11 +58,7 @@ Bytes RegisterAgentMessage(const master::RegisterAgent& c) {
     r.setHostname(c.hostname);
     r.setAddress(c.address);
     master::ToSchema(r.initResources(), c.resources, c.ports);
-    auto attrs = r.initAttributes(static_cast<unsigned>(c.attributes.size()));
-    for (unsigned i = 0; i < c.attributes.size(); ++i) {
-      attrs[i].setKey(c.attributes[i].first);
-      attrs[i].setValue(c.attributes[i].second);
-    }
+    master::ToSchema(r.initAttributes(static_cast<unsigned>(c.attributes.size())), c.attributes);
     auto running = r.initRunning(static_cast<unsigned>(c.running.size()));
     for (unsigned i = 0; i < c.running.size(); ++i) {
       running[i].setTaskId(c.running[i].task_id);

@@ -35,11 +35,7 @@ void FillTasks(capnp::List<TaskToLaunch>::Builder out, const std::vector<master:
     master::ToSchema(task.initResources(), t.resources, {});
     auto ports = task.initHostPorts(static_cast<unsigned>(t.host_ports.size()));
     for (unsigned p = 0; p < t.host_ports.size(); ++p) ports.set(p, t.host_ports[p]);
-    auto labels = task.initLabels(static_cast<unsigned>(t.labels.size()));
-    for (unsigned l = 0; l < t.labels.size(); ++l) {
-      labels[l].setKey(t.labels[l].first);
-      labels[l].setValue(t.labels[l].second);
-    }
+    master::ToSchema(task.initLabels(static_cast<unsigned>(t.labels.size())), t.labels);
   }
 }
 
