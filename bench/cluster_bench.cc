@@ -41,6 +41,7 @@ class LogWatcher {
     auto log = OpenEventLog(uri, LogMode::kReader);
     if (!log.ok()) std::abort();
     log_ = std::move(*log);
+    state_.Narrow(projections::kSchedulingProjection);  // task states are all it reads
   }
   // Folds whatever is new until `done(state)` holds or `timeout` passes.
   bool WaitFor(const std::function<bool(const ProjectionSet&)>& done, std::chrono::seconds timeout,

@@ -20,9 +20,16 @@ void ProjectionSet::Apply(const Event& event) {
     ++unknown_events_;  // written by a newer Regatta: skip, but count
     return;
   }
-  scheduling_.Apply(event);
-  discovery_.Apply(event);
-  history_.Apply(event);
+  if (folded_ & kSchedulingProjection) scheduling_.Apply(event);
+  if (folded_ & kDiscoveryProjection) discovery_.Apply(event);
+  if (folded_ & kHistoryProjection) history_.Apply(event);
+}
+
+void ProjectionSet::Narrow(unsigned kept) {
+  folded_ &= kept;
+  if (!(folded_ & kSchedulingProjection)) scheduling_ = SchedulingProjection();
+  if (!(folded_ & kDiscoveryProjection)) discovery_ = DiscoveryProjection(discovery_.domain());
+  if (!(folded_ & kHistoryProjection)) history_ = HistoryProjection();
 }
 
 std::string ProjectionSet::Serialize() const {

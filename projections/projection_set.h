@@ -20,6 +20,17 @@ struct ProjectionOptions {
   std::string dns_domain = "regatta";
 };
 
+// The projections a set folds, as bits. The master folds all three (its set
+// is what snapshots hold); an actor that reads only some of them folds only
+// those, since every event is folded once per reader: the allocator reads
+// scheduling alone, and a discovery fold costs as much as a scheduling one.
+enum ProjectionKind : unsigned {
+  kSchedulingProjection = 1u << 0,
+  kDiscoveryProjection = 1u << 1,
+  kHistoryProjection = 1u << 2,
+  kAllProjections = kSchedulingProjection | kDiscoveryProjection | kHistoryProjection,
+};
+
 class ProjectionSet {
  public:
   explicit ProjectionSet(const ProjectionOptions& options = {})
@@ -39,6 +50,12 @@ class ProjectionSet {
   const DiscoveryProjection& discovery() const { return discovery_; }
   const HistoryProjection& history() const { return history_; }
 
+  // From here on fold only the projections in `kept` (ProjectionKind bits);
+  // the others are emptied and stay empty. A narrowed set is one reader's
+  // view, never a snapshot: Serialize() of it would lose the dropped state.
+  void Narrow(unsigned kept);
+  unsigned folded() const { return folded_; }
+
   // Canonical bytes: equal states give equal bytes, whatever order the
   // hash tables grew in. A snapshot is these bytes.
   std::string Serialize() const;
@@ -53,6 +70,7 @@ class ProjectionSet {
   std::int64_t last_time_nanos_ = 0;
   std::uint64_t events_applied_ = 0;
   std::uint64_t unknown_events_ = 0;
+  unsigned folded_ = kAllProjections;
   SchedulingProjection scheduling_;
   DiscoveryProjection discovery_;
   HistoryProjection history_;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "actors/allocator/offer_book.h"
 #include "actors/allocator/snapshot_input.h"
@@ -24,7 +25,11 @@ struct Subscriber {
 struct AllocatorState {
   protocol::master_actor master;
   projections::ProjectionSet view;
-  std::set<std::string> connected;  // agents with a session at the master
+  std::unordered_set<std::string> connected;  // agents with a session at the master
+  // What the connected agents hold in all, the denominator of every share;
+  // summed again only when sessions or agents change, not every cycle.
+  ResourceVector cluster_total;
+  bool cluster_total_stale = true;
   std::map<std::string, Subscriber> frameworks;
   OfferBook book;
   AllocatorOptions options;
@@ -52,6 +57,29 @@ void Tell(AllocatorPointer self, const std::vector<Rescinded>& rescinded) {
   }
 }
 
+void SumClusterTotal(AllocatorState& st) {
+  if (!st.cluster_total_stale) return;
+  st.cluster_total = {};
+  const auto& agents = st.view.scheduling().agents();
+  for (const std::string& id : st.connected) {
+    if (auto agent = agents.find(id); agent != agents.end()) st.cluster_total += agent->second.total;
+  }
+  st.cluster_total_stale = false;
+}
+
+// True when every framework in `wanting` has declined `agent` and the
+// filter still lives: the cycle need not work out what the agent has free.
+bool FilteredForAll(const std::vector<DeclineFilter>& filters, const std::vector<FrameworkSlot>& wanting) {
+  if (filters.empty()) return false;
+  return std::all_of(wanting.begin(), wanting.end(), [&](const FrameworkSlot& f) {
+    return std::any_of(filters.begin(), filters.end(), [&](const DeclineFilter& d) { return d.framework_id == f.id; });
+  });
+}
+
+// The cycle's input: the connected agents with nothing outstanding that
+// some framework that wants offers has not declined, and those frameworks.
+// It walks the sessions, not the whole view, and looks at an agent's
+// resources only once the cheap checks pass.
 AllocationInput CycleInput(AllocatorState& st, std::int64_t now) {
   std::vector<FrameworkSlot> frameworks;
   const auto& usage = st.view.scheduling().usage_by_framework();
@@ -61,17 +89,21 @@ AllocationInput CycleInput(AllocatorState& st, std::int64_t now) {
     if (auto it = usage.find(id); it != usage.end()) held += it->second.allocated;
     frameworks.push_back({id, subscriber.role, held});
   }
-  AllocationInput in = InputFromState(
-      st.view, [&](const std::string& agent) { return st.connected.count(agent) && !st.book.Busy(agent); },
-      std::move(frameworks), now, ++st.cycles);
-  // Shares are of the whole connected cluster, offered-out agents included.
-  in.cluster_total = {};
+  std::vector<std::string> candidates;
+  std::vector<DeclineFilter> filters;
   for (const std::string& id : st.connected) {
-    auto agent = st.view.scheduling().agents().find(id);
-    if (agent != st.view.scheduling().agents().end()) in.cluster_total += agent->second.total;
+    if (st.book.Busy(id)) continue;
+    const std::vector<DeclineFilter>& on = st.book.FiltersOn(id, now);
+    if (FilteredForAll(on, frameworks)) continue;
+    candidates.push_back(id);
+    filters.insert(filters.end(), on.begin(), on.end());
   }
+  AllocationInput in = InputFromAgents(st.view, candidates, std::move(frameworks), now, ++st.cycles);
+  // Shares are of the whole connected cluster, offered-out agents included.
+  SumClusterTotal(st);
+  in.cluster_total = st.cluster_total;
   in.roles = st.options.roles;
-  in.filters = st.book.Filters(now);
+  in.filters = std::move(filters);
   return in;
 }
 
@@ -99,6 +131,8 @@ void OnEvents(AllocatorPointer self, const Wire& wire) {
     auto e = event.envelope.getEvent();
     if (e.isAgentUnreachable()) lost.emplace_back(e.getAgentUnreachable().getAgentId());
     if (e.isAgentGone()) lost.emplace_back(e.getAgentGone().getAgentId());
+    // Any event but a task's may change what an agent holds in all.
+    if (!e.isTaskLaunched() && !e.isTaskStatusChanged()) self->state.cluster_total_stale = true;
     self->state.view.Apply(event);
   });
   if (!folded.ok()) std::cerr << "regatta allocator: " << folded.message() << "\n";
@@ -110,6 +144,7 @@ void OnSession(AllocatorPointer self, const Wire& wire) {
   auto message = protocol::Received<protocol::AgentSession>::Read(wire.bytes, "agent session");
   if (!message.ok()) return;
   const std::string agent = message->root().getAgentId();
+  self->state.cluster_total_stale = true;
   if (message->root().getConnected()) {
     self->state.connected.insert(agent);
   } else {
@@ -222,6 +257,7 @@ protocol::allocator_actor SpawnAllocator(caf::actor_system& system, protocol::ma
   return system.spawn([master, view = std::move(view), options](AllocatorPointer self, int) mutable {
     self->state.master = master;
     self->state.view = std::move(view);
+    self->state.view.Narrow(projections::kSchedulingProjection);  // all a cycle reads
     self->state.options = options;
     return AllocatorBehavior(self);
   }, 0);

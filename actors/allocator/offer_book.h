@@ -13,6 +13,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/allocator/drf.h"
@@ -63,19 +65,25 @@ class OfferBook {
   bool Busy(const std::string& agent_id) const;
   // What the framework is offered right now (it counts toward its share).
   ResourceVector OfferedTo(const std::string& framework_id) const;
-  // The live filters; expired ones are dropped.
+  // The live filters, by agent then framework; expired ones are dropped.
   std::vector<DeclineFilter> Filters(std::int64_t now_nanos);
+  // The live filters on one agent, in the order they were made; expired ones
+  // are dropped. A cycle asks this of each idle agent, so it is one lookup.
+  const std::vector<DeclineFilter>& FiltersOn(const std::string& agent_id, std::int64_t now_nanos);
 
   std::size_t outstanding() const { return offers_.size(); }
 
  private:
   std::vector<Rescinded> Remove(const std::vector<std::string>& offer_ids);
+  // Takes the offer out of the book (but not the agent's hold).
+  void Erase(std::map<std::string, OutstandingOffer>::iterator offer);
 
   std::uint64_t next_id_ = 1;
-  std::map<std::string, OutstandingOffer> offers_;      // by offer id
-  std::map<std::string, std::string> offer_by_agent_;   // agent -> offer id
-  std::multiset<std::string> held_agents_;              // accepts in flight
-  std::vector<DeclineFilter> filters_;
+  std::map<std::string, OutstandingOffer> offers_;                        // by offer id
+  std::unordered_map<std::string, std::string> offer_by_agent_;            // agent -> offer id
+  std::unordered_map<std::string, ResourceVector> offered_to_;             // framework -> its offers' sum
+  std::unordered_multiset<std::string> held_agents_;                      // accepts in flight
+  std::unordered_map<std::string, std::vector<DeclineFilter>> filters_;    // by agent
   std::set<std::string> suppressed_;
 };
 

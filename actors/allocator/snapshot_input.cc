@@ -24,13 +24,14 @@ std::vector<PortRange> FreePorts(const projections::ProjectionSet& state, const 
   return free;
 }
 
-AllocationInput InputFromState(const projections::ProjectionSet& state,
-                               const std::function<bool(const std::string&)>& reachable,
-                               std::vector<FrameworkSlot> frameworks, std::int64_t now_nanos,
-                               std::uint64_t seed) {
+AllocationInput InputFromAgents(const projections::ProjectionSet& state, const std::vector<std::string>& candidates,
+                                std::vector<FrameworkSlot> frameworks, std::int64_t now_nanos, std::uint64_t seed) {
   AllocationInput in;
-  for (const auto& [id, agent] : state.scheduling().agents()) {
-    if (agent.status != projections::AgentStatus::kActive || !reachable(id)) continue;
+  const auto& agents = state.scheduling().agents();
+  for (const std::string& id : candidates) {
+    auto it = agents.find(id);
+    if (it == agents.end() || it->second.status != projections::AgentStatus::kActive) continue;
+    const projections::AgentInfo& agent = it->second;
     ResourceVector free = agent.total;
     free -= agent.used;
     in.cluster_total += agent.total;
@@ -42,6 +43,17 @@ AllocationInput InputFromState(const projections::ProjectionSet& state,
   in.now_nanos = now_nanos;
   in.seed = seed;
   return in;
+}
+
+AllocationInput InputFromState(const projections::ProjectionSet& state,
+                               const std::function<bool(const std::string&)>& reachable,
+                               std::vector<FrameworkSlot> frameworks, std::int64_t now_nanos,
+                               std::uint64_t seed) {
+  std::vector<std::string> candidates;
+  for (const auto& [id, agent] : state.scheduling().agents()) {
+    if (reachable(id)) candidates.push_back(id);
+  }
+  return InputFromAgents(state, candidates, std::move(frameworks), now_nanos, seed);
 }
 
 }  // namespace regatta::allocator

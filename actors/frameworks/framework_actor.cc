@@ -255,6 +255,8 @@ protocol::framework_actor SpawnFramework(caf::actor_system& system, FrameworkCon
         self->state.master = master;
         self->state.allocator = allocator;
         self->state.view = std::move(view);
+        // Tasks and agents to plan on, app definitions to plan for.
+        self->state.view.Narrow(projections::kSchedulingProjection | projections::kHistoryProjection);
         for (const AppDefinition& app : LiveApps(self->state.view.history())) {
           if (app.kind == config.kind) self->state.apps.insert(app.id);
         }

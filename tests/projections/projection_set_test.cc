@@ -127,6 +127,37 @@ TEST(ProjectionSet, SerializeRoundTripsTheWholeState) {
   EXPECT_EQ(copy->next_revision(), 4u);
 }
 
+// A narrowed view folds what it kept exactly as the full set does, and
+// drops the rest, including what it held before it was narrowed.
+TEST(ProjectionSet, NarrowedViewFoldsOnlyWhatItKept) {
+  const std::vector<std::pair<Revision, EncodedEvent>> before = {
+      {0, AgentRegistered("a1", 16, 65536)},
+      {1, testing::AppDefined("/web", 2, "v1")},
+  };
+  const std::vector<std::pair<Revision, EncodedEvent>> after = {
+      {2, TaskLaunched("t1", "/web", "a1", 1, 128, 31000)},
+      {3, testing::ServiceDefined("web", "app", "/web", 80)},
+  };
+  ProjectionSet full = Deliver(before);
+  ProjectionSet view = full;
+  view.Narrow(kSchedulingProjection | kHistoryProjection);
+  view.Narrow(kSchedulingProjection);  // narrowing only ever narrows
+  EXPECT_EQ(view.folded(), kSchedulingProjection);
+  EventDecoder decoder;
+  for (const auto& [revision, encoded] : after) {
+    auto event = decoder.Decode(LoggedEvent{revision, encoded.bytes});
+    ASSERT_TRUE(event.ok());
+    full.Apply(*event);
+    view.Apply(*event);
+  }
+  EXPECT_EQ(testing::StateBytes(view.scheduling()), testing::StateBytes(full.scheduling()));
+  EXPECT_EQ(view.next_revision(), full.next_revision());
+  EXPECT_EQ(testing::StateBytes(view.history()), testing::StateBytes(HistoryProjection()));
+  EXPECT_EQ(testing::StateBytes(view.discovery()), testing::StateBytes(DiscoveryProjection()));
+  EXPECT_NE(testing::StateBytes(full.history()), testing::StateBytes(HistoryProjection()));
+  EXPECT_NE(testing::StateBytes(full.discovery()), testing::StateBytes(DiscoveryProjection()));
+}
+
 TEST(ProjectionSet, TruncatedStateIsCorruption) {
   const ProjectionSet set = Deliver({{0, AgentRegistered("a1", 16, 65536)}});
   const std::string bytes = set.Serialize();

@@ -184,6 +184,45 @@ TEST(OfferBook, ReviveClearsThatFrameworksFiltersAndSuppressionOnly) {
   EXPECT_EQ(book.Filters(1).size(), 1u);
 }
 
+// OfferedTo is kept as a running sum: whatever way an offer leaves the book
+// (accept, decline, rescind, timeout), it stops counting toward the share.
+TEST(OfferBook, OfferedToCountsOnlyOutstandingOffers) {
+  OfferBook book;
+  book.Record({OfferOf("f1", "a1", 1, 100), OfferOf("f1", "a2", 2, 200), OfferOf("f1", "a3", 4, 400),
+               OfferOf("f1", "a4", 8, 800), OfferOf("f2", "a5", 16, 1600)},
+              0);
+  EXPECT_EQ(book.OfferedTo("f1"), R(15, 1500));
+  EXPECT_EQ(book.OfferedTo("f2"), R(16, 1600));
+  ASSERT_TRUE(book.Accept("f1", "offer-1"));
+  EXPECT_EQ(book.OfferedTo("f1"), R(14, 1400));
+  ASSERT_TRUE(book.Decline("f1", "offer-2", kSecond, 0));
+  EXPECT_EQ(book.OfferedTo("f1"), R(12, 1200));
+  EXPECT_EQ(Ids(book.RescindAgent("a3")), (std::vector<std::string>{"f1/offer-3"}));
+  EXPECT_EQ(book.OfferedTo("f1"), R(8, 800));
+  book.Record({OfferOf("f1", "a6", 32, 3200)}, 5 * kSecond);
+  EXPECT_EQ(Ids(book.Expire(10 * kSecond, 10 * kSecond)), (std::vector<std::string>{"f1/offer-4", "f2/offer-5"}));
+  EXPECT_EQ(book.OfferedTo("f1"), R(32, 3200));
+  EXPECT_EQ(book.OfferedTo("f2"), ResourceVector{});
+  EXPECT_EQ(book.OfferedTo("f3"), ResourceVector{});
+}
+
+// FiltersOn is the per-agent view of Filters: the cycle reads it for each
+// idle agent, and it too drops what has expired.
+TEST(OfferBook, FiltersOnGivesOneAgentsLiveFilters) {
+  OfferBook book;
+  book.Record({OfferOf("f1", "a1"), OfferOf("f1", "a2")}, 0);
+  ASSERT_TRUE(book.Decline("f1", "offer-1", 5 * kSecond, 0));
+  ASSERT_TRUE(book.Decline("f1", "offer-2", 5 * kSecond, 0));
+  book.Record({OfferOf("f2", "a1")}, 0);  // a1 goes to the next framework, which declines it too
+  ASSERT_TRUE(book.Decline("f2", "offer-3", 9 * kSecond, 0));
+  EXPECT_EQ(Describe(book.FiltersOn("a1", kSecond)),
+            (std::vector<std::string>{"f1/a1@" + std::to_string(5 * kSecond), "f2/a1@" + std::to_string(9 * kSecond)}));
+  EXPECT_EQ(Describe(book.FiltersOn("a1", 5 * kSecond)), (std::vector<std::string>{"f2/a1@" + std::to_string(9 * kSecond)}));
+  EXPECT_TRUE(book.FiltersOn("a2", 5 * kSecond).empty());
+  EXPECT_TRUE(book.FiltersOn("a3", 0).empty());
+  EXPECT_EQ(Describe(book.Filters(5 * kSecond)), (std::vector<std::string>{"f2/a1@" + std::to_string(9 * kSecond)}));
+}
+
 TEST(OfferBook, RescindAgentVoidsItsOfferAndNamesTheFramework) {
   OfferBook book;
   book.Record({OfferOf("f1", "a1"), OfferOf("f2", "a2")}, 0);
