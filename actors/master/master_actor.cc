@@ -213,6 +213,12 @@ caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::Clie
     }
     case protocol::ClientMessage::KILL_TASK:
       return OnKill(self, message.getKillTask());
+    case protocol::ClientMessage::PING:
+      if (!self->current_sender()) {
+        std::cerr << "regatta master: a client's ping arrived without a sender CAF could resolve; "
+                     "the client retries from a new process\n";
+      }
+      return Wire{protocol::AcknowledgedReply()};
   }
   return ReplyFor(Status::InvalidArgument("client message of an unknown kind"));
 }

@@ -94,6 +94,9 @@ struct ClientMessage {
     defineApp @0 :E.AppSpec;
     scaleApp @1 :ScaleApp;
     killTask @2 :Text;
+    ping @5 :Void;
+    # Changes nothing; acknowledged at once. A client sends it before its
+    # command to prove the master can answer this connection (client.h).
   }
   principal @3 :Text;
   reason @4 :Text;
