@@ -166,16 +166,18 @@ void SendUpdates(AgentPointer self) {
             const bool acknowledged = answer.ok() && answer->root().isAcknowledged();
             for (const auto& [id, sequence] : sent) {
               auto it = self->state.updates.find(id);
-              if (it == self->state.updates.end()) continue;
+              // Replaced meanwhile: the newer update has its own request.
+              if (it == self->state.updates.end() || it->second.sequence != sequence) continue;
               it->second.in_flight = false;
-              if (!acknowledged || it->second.sequence != sequence) continue;
+              if (!acknowledged) continue;
               if (it->second.terminal) (void)self->state.runner->Acknowledge(id);
               self->state.updates.erase(it);
             }
           },
           [=](caf::error&) {
             for (const auto& [id, sequence] : sent) {
-              if (auto it = self->state.updates.find(id); it != self->state.updates.end()) it->second.in_flight = false;
+              auto it = self->state.updates.find(id);
+              if (it != self->state.updates.end() && it->second.sequence == sequence) it->second.in_flight = false;
             }
           });
 }
@@ -234,11 +236,18 @@ void OnOrder(AgentPointer self, const Wire& wire) {
     if (!s.ok()) std::cerr << "regatta agent: kill " << kill.getTaskId().cStr() << ": " << s.message() << "\n";
     return;
   }
-  if (root.isRunTask()) {
-    Run(self, root.getRunTask());
-  } else if (root.isRunTasks()) {
-    for (auto task : root.getRunTasks()) Run(self, task);
+  std::vector<protocol::RunTask::Reader> tasks;
+  if (root.isRunTask()) tasks.push_back(root.getRunTask());
+  if (root.isRunTasks()) {
+    for (auto task : root.getRunTasks()) tasks.push_back(task);
   }
+  if (self->state.runner->HasStartingPhase() && !tasks.empty()) {
+    // The master hears STARTING while the launches run (each takes a fork,
+    // cgroups and the executor's handshake), RUNNING once they are done.
+    for (auto task : tasks) Queue(self, task.getTask().getTaskId(), schema::TaskState::STARTING, "", "", 0);
+    SendUpdates(self);
+  }
+  for (auto task : tasks) Run(self, task);
   SendUpdates(self);  // RUNNING should not wait for the next tick
 }
 

@@ -17,6 +17,7 @@ class SimulatedRunner final : public TaskRunner {
   // Conflict when the task id is already running here, as the process
   // containerizer says (task ids are never reused).
   Status Launch(const LaunchSpec& spec) override;
+  bool HasStartingPhase() const override { return false; }  // nothing to start
   // The task ends KILLED on the next Poll: a simulated task obeys SIGTERM.
   Status Kill(const std::string& task_id, Clock::time_point now,
               std::optional<std::chrono::milliseconds> grace) override;

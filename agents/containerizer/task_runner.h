@@ -34,6 +34,10 @@ class TaskRunner {
 
   // Starts the task; once this returns OK the task runs.
   virtual Status Launch(const LaunchSpec& spec) = 0;
+  // True when Launch does work worth reporting as TASK_STARTING before it
+  // (a sandbox, cgroups, an executor and its handshake). A runner that
+  // starts nothing goes from STAGING straight to RUNNING, as Mesos allows.
+  virtual bool HasStartingPhase() const { return true; }
   // Starts killing it: it ends (KILLED) by a later Poll, within the grace
   // period. NotFound if it is not running here.
   virtual Status Kill(const std::string& task_id, Clock::time_point now,

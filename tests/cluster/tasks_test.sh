@@ -38,6 +38,11 @@ wait_for 15 two_active && ok || fail "agents did not register"
   && ok || fail "regatta run failed"
 wait_for 30 running_is 2 && ok || fail "2 instances not running: $(R tasks 2>&1)"
 wait_for 15 serving && ok || fail "instances do not serve HTTP on their ports"
+# Each task went STAGING -> STARTING (the agent launching it) -> RUNNING, in that order in the log.
+states_of() { R events dump --json | grep "\"taskId\":\"$1\"" | grep -o '"state":"[a-z_]*"' | cut -d'"' -f4 | tr '\n' ' '; }
+for t in $(R tasks | awk '/TASK_RUNNING/{print $1}'); do
+  [ "$(states_of "$t")" = "starting running " ] && ok || fail "task $t went through: $(states_of "$t")"
+done
 [ "$(R tasks | awk '/TASK_RUNNING/{print $3}' | sort -u | wc -l)" -eq 2 ] && ok || fail "instances not spread over both agents"
 
 kill -9 "$agent_n1"
