@@ -90,10 +90,12 @@ caf::result<protocol::Wire> Submit(MasterPointer self, const std::vector<std::st
   if (outcome->events.empty()) return after(*outcome);
   auto promise = self->make_response_promise<protocol::Wire>();
   if (!promise.pending()) {
-    // CAF delivered the request without a sender it could resolve: seen
-    // with CLI processes coming and going by the thousand, where CAF 0.17's
-    // node ids (host + pid) can repeat once pids wrap. The command still
-    // runs; its requester cannot be told, and times out.
+    // CAF delivered the request without a sender it could resolve: CAF
+    // 0.17 maps a connection's fd to its node and drops that route only
+    // after the connection closed, through the middleman's mailbox, so a new
+    // client given the freed fd meanwhile is unroutable (runtime/client.h).
+    // Clients ping first and retry from a new process, so a command should
+    // not get here; one that does still runs, and its requester times out.
     std::cerr << "regatta master: a request arrived without a sender CAF could resolve; it is carried out, "
                  "but no reply can be sent\n";
   }

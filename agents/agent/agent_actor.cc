@@ -232,8 +232,19 @@ void OnOrder(AgentPointer self, const Wire& wire) {
   if (root.isKillTask()) {
     auto kill = root.getKillTask();
     auto grace = std::chrono::milliseconds(static_cast<long>(kill.getGracePeriodSeconds() * 1000));
-    Status s = self->state.runner->Kill(kill.getTaskId(), TaskRunner::Clock::now(), grace);
-    if (!s.ok()) std::cerr << "regatta agent: kill " << kill.getTaskId().cStr() << ": " << s.message() << "\n";
+    const std::string task = kill.getTaskId();
+    Status s = self->state.runner->Kill(task, TaskRunner::Clock::now(), grace);
+    if (!s.ok()) {
+      std::cerr << "regatta agent: kill " << task << ": " << s.message() << "\n";
+      return;
+    }
+    // KILLING for the grace period (discovery drops the endpoint at once),
+    // unless the task's end is already waiting to be reported.
+    auto pending = self->state.updates.find(task);
+    if (pending == self->state.updates.end() || !pending->second.terminal) {
+      Queue(self, task, schema::TaskState::KILLING, "", "", 0);
+      SendUpdates(self);
+    }
     return;
   }
   std::vector<protocol::RunTask::Reader> tasks;
