@@ -21,6 +21,7 @@
 #include <capnp/message.h>
 
 #include "actors/master/master_spawn.h"
+#include "actors/protocol/node_config.h"
 #include "agents/agent/agent_spawn.h"
 #include "agents/containerizer/simulated_runner.h"
 #include "bench/bench_support.h"
@@ -107,7 +108,7 @@ protocol::Wire DefineApp(const std::string& id, std::uint32_t instances, int con
 
 struct Cluster {
   explicit Cluster(const std::string& name) : dir(FreshDir(name)) {
-    protocol::RegisterMessageTypes(cfg);
+    protocol::ConfigureNode(cfg);
     system = std::make_unique<caf::actor_system>(cfg);
     options.log_uri = "file:" + dir + "/log";
     options.snapshot_dir = dir + "/snapshots";

@@ -9,6 +9,7 @@
 #include "actors/frameworks/framework_actor.h"
 #include "actors/master/master_spawn.h"
 #include "actors/master/master_state.h"
+#include "actors/protocol/node_config.h"
 #include "actors/protocol/offer_codec.h"
 #include "actors/runtime/signals.h"
 #include "events/codec.h"
@@ -388,8 +389,7 @@ Result<master_actor> SpawnMaster(caf::actor_system& system, const MasterOptions&
 Status RunMaster(const MasterOptions& options) {
   runtime::BlockStopSignals();  // before CAF starts its threads
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
-  protocol::RegisterMessageTypes(cfg);
+  protocol::ConfigureNode(cfg);
   caf::actor_system system{cfg};
   auto master = SpawnMaster(system, options);
   if (!master.ok()) return master.status();

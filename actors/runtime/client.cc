@@ -9,6 +9,7 @@
 #include <caf/io/all.hpp>
 #include <capnp/message.h>
 
+#include "actors/protocol/node_config.h"
 #include "actors/protocol/wire.h"
 
 namespace regatta::runtime {
@@ -45,8 +46,7 @@ Status ReadReply(const protocol::Wire& reply) {
 Attempt Run(const std::string& host, std::uint16_t port, const protocol::Bytes& message,
             std::chrono::milliseconds ping_timeout, std::chrono::milliseconds reply_timeout) {
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
-  protocol::RegisterMessageTypes(cfg);
+  protocol::ConfigureNode(cfg);
   caf::actor_system system{cfg};
   auto master = system.middleman().remote_actor<protocol::master_actor>(host, port);
   if (!master) {

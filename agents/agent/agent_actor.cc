@@ -9,6 +9,7 @@
 
 #include <caf/io/all.hpp>
 
+#include "actors/protocol/node_config.h"
 #include "actors/protocol/wire.h"
 #include "agents/agent/agent_spawn.h"
 #include "agents/containerizer/containerizer.h"
@@ -365,8 +366,7 @@ Status RunAgent(const AgentOptions& given, std::uint32_t simulate) {
     runner = std::move(*made);
   }
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
-  protocol::RegisterMessageTypes(cfg);
+  protocol::ConfigureNode(cfg);
   caf::actor_system system{cfg};
   std::vector<agent_actor> agents;
   if (simulate == 0) {

@@ -20,6 +20,7 @@
 #include <caf/io/all.hpp>
 #include <capnp/message.h>
 
+#include "actors/protocol/node_config.h"
 #include "actors/protocol/wire.h"
 #include "tests/support/temp_dir.h"
 
@@ -80,8 +81,7 @@ pid_t StartStandIn(int unanswered_pings, const std::string& journal, std::uint16
   }
   ::close(fds[0]);
   caf::actor_system_config cfg;
-  cfg.load<caf::io::middleman>();
-  protocol::RegisterMessageTypes(cfg);
+  protocol::ConfigureNode(cfg);
   caf::actor_system system{cfg};
   auto stand_in = system.spawn(
       [unanswered_pings, journal](StandIn self, int) {
