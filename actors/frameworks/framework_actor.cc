@@ -121,6 +121,11 @@ Folded Fold(FrameworkPointer self, const Wire& wire) {
 
 void KillExcess(FrameworkPointer self) {
   auto& st = self->state;
+  // No task of ours live, no kill pending: nothing can be excess, so no
+  // walk over every task (the jobs framework while only services run).
+  const auto& usage = st.view.scheduling().usage_by_framework();
+  const auto ours = usage.find(st.config.framework_id);
+  if ((ours == usage.end() || ours->second.tasks == 0) && st.kills_sent.empty()) return;
   const std::int64_t now = WallClockNanos();
   for (const Excess& task : ExcessTasks(st.view)) {
     auto info = st.view.scheduling().tasks().find(task.task_id);
@@ -159,6 +164,7 @@ PlannerInput PlannerFor(FrameworkState& st) {
 // Some app wants more tasks than it has, as of now: time alone changes
 // that (a backoff ends, an unreachable task outlives its grace).
 bool Short(FrameworkState& st) {
+  if (st.apps.empty()) return false;  // the jobs framework while only services run, say
   for (const AppNeed& need : PlanLaunches(PlannerFor(st)).needs) {
     if (need.to_launch > 0) return true;
   }
