@@ -30,7 +30,10 @@ void DecodeSpec(const std::string& bytes, AppDefinition& out) {
                      Quantity::FromDouble(spec.getDiskMb()), Quantity::FromDouble(spec.getGpus())};
     out.kind = spec.getKind();
     out.max_retries = spec.getMaxRetries();
-    for (auto port : spec.getPortDefinitions()) out.port_names.push_back(projections::Copy(port.getName()));
+    for (auto port : spec.getPortDefinitions()) {
+      out.port_names.push_back(projections::Copy(port.getName()));
+      out.host_ports.push_back(spec.getRequirePorts() ? port.getPort() : 0);
+    }
     for (auto label : spec.getLabels()) {
       out.labels.emplace_back(projections::Copy(label.getKey()), projections::Copy(label.getValue()));
     }

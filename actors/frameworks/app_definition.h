@@ -28,6 +28,9 @@ struct AppDefinition {
   std::uint32_t instances = 0;              // after scaling
   projections::ResourceVector resources;    // per task
   std::vector<std::string> port_names;      // one host port per entry, in order
+  // One per port_names entry: the host port it must get (Marathon's
+  // requirePorts with a nonzero port), or 0 for any free port.
+  std::vector<std::uint32_t> host_ports;
   std::vector<scheduling::Constraint> constraints;
   master::Attributes labels;                // as the spec writes them
   schema::WorkloadKind kind = schema::WorkloadKind::SERVICE;

@@ -34,6 +34,34 @@ bool Below(projections::Quantity have, projections::Quantity want) {
   return have.milli() < want.milli();
 }
 
+// The index of the free range holding `port`, or free_ports.size().
+std::size_t FindPort(const OfferSlot& slot, std::uint32_t port) {
+  for (std::size_t i = 0; i < slot.free_ports.size(); ++i) {
+    if (slot.free_ports[i].begin <= port && port <= slot.free_ports[i].end) return i;
+  }
+  return slot.free_ports.size();
+}
+
+// Takes `port` out of free range `i`, which holds it, splitting the range
+// when the port is inside it; a range left empty goes, so every range stays
+// non-empty and the lowest free port is always free_ports.front().begin.
+std::uint32_t TakePort(OfferSlot& slot, std::size_t i, std::uint32_t port) {
+  PortRange& range = slot.free_ports[i];
+  if (range.begin == range.end) {
+    slot.free_ports.erase(slot.free_ports.begin() + static_cast<std::ptrdiff_t>(i));
+  } else if (port == range.begin) {
+    ++range.begin;
+  } else if (port == range.end) {
+    --range.end;
+  } else {
+    const PortRange upper{port + 1, range.end};
+    range.end = port - 1;
+    slot.free_ports.insert(slot.free_ports.begin() + static_cast<std::ptrdiff_t>(i) + 1, upper);
+  }
+  --slot.ports_left;
+  return port;
+}
+
 }  // namespace
 
 const char* ShortfallText(Shortfall why) {
@@ -82,23 +110,22 @@ Shortfall CheckFits(const OfferSlot& slot, const AppDefinition& app) {
   if (Below(slot.left.mem_mb, app.resources.mem_mb)) return Shortfall::kMem;
   if (Below(slot.left.disk_mb, app.resources.disk_mb)) return Shortfall::kDisk;
   if (Below(slot.left.gpus, app.resources.gpus)) return Shortfall::kGpus;
-  if (slot.ports_left < app.port_names.size()) return Shortfall::kPorts;
+  if (slot.ports_left < app.host_ports.size()) return Shortfall::kPorts;
+  for (std::uint32_t port : app.host_ports) {
+    if (port != 0 && FindPort(slot, port) == slot.free_ports.size()) return Shortfall::kPorts;
+  }
   return Shortfall::kNone;
 }
 
-std::vector<std::uint32_t> TakePorts(OfferSlot& slot, std::size_t count) {
-  std::vector<std::uint32_t> ports;
-  ports.reserve(count);
-  while (ports.size() < count) {
-    PortRange& range = slot.free_ports[slot.next_range];
-    ports.push_back(range.begin);
-    if (range.begin == range.end) {
-      ++slot.next_range;
-    } else {
-      ++range.begin;
-    }
+std::vector<std::uint32_t> TakePorts(OfferSlot& slot, const std::vector<std::uint32_t>& wanted) {
+  std::vector<std::uint32_t> ports(wanted.size(), 0);
+  // Named ports first, so a 0 cannot take one of them.
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (wanted[i] != 0) ports[i] = TakePort(slot, FindPort(slot, wanted[i]), wanted[i]);
   }
-  slot.ports_left -= count;
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (wanted[i] == 0) ports[i] = TakePort(slot, 0, slot.free_ports.front().begin);
+  }
   return ports;
 }
 

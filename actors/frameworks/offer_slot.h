@@ -18,8 +18,7 @@ struct OfferSlot {
   const projections::AgentInfo* agent = nullptr;  // nullptr: unknown or not active
   std::size_t agent_index = 0;  // dense over the offers' agents, in id order
   projections::ResourceVector left;
-  std::vector<allocator::PortRange> free_ports;  // sorted, disjoint; used from next_range
-  std::size_t next_range = 0;
+  std::vector<allocator::PortRange> free_ports;  // sorted, disjoint, none empty
   std::uint64_t ports_left = 0;
   std::vector<master::TaskToLaunch> tasks;
 };
@@ -39,7 +38,8 @@ std::vector<OfferSlot> MakeSlots(const std::vector<allocator::Offer>& offers,
 
 Shortfall CheckFits(const OfferSlot& slot, const AppDefinition& app);
 
-// Takes the `count` lowest free ports. REQUIRES: slot.ports_left >= count.
-std::vector<std::uint32_t> TakePorts(OfferSlot& slot, std::size_t count);
+// Takes one host port per entry of `wanted`, in order: the port named, or
+// for a 0 the lowest one still free. REQUIRES: CheckFits said kNone.
+std::vector<std::uint32_t> TakePorts(OfferSlot& slot, const std::vector<std::uint32_t>& wanted);
 
 }  // namespace regatta::frameworks

@@ -142,7 +142,7 @@ class AppPlacer {
   void Launch(OfferSlot& slot, std::string task_id) {
     slot.tasks.push_back(master::TaskToLaunch{std::move(task_id), app_.id, app_.version,
                                               app_.resources,
-                                              TakePorts(slot, app_.port_names.size()),
+                                              TakePorts(slot, app_.host_ports),
                                               TaskLabels(app_)});
     slot.left -= app_.resources;
     context_.Record(*slot.agent);

@@ -281,6 +281,22 @@ Status CheckAppId(const std::string& id) {
   return Status::Ok();
 }
 
+// Ports are 16-bit; with requirePorts each nonzero port is a host port the
+// task must get, so one app cannot name the same one twice.
+Status CheckPortDefinitions(schema::AppSpec::Reader spec) {
+  std::set<std::uint32_t> required;
+  const auto definitions = spec.getPortDefinitions();
+  for (unsigned i = 0; i < definitions.size(); ++i) {
+    const std::uint32_t port = definitions[i].getPort();
+    const std::string field = "portDefinitions[" + std::to_string(i) + "].port";
+    if (port > 65535) return Status::InvalidArgument(field + ": " + std::to_string(port) + " is not a port");
+    if (spec.getRequirePorts() && port != 0 && !required.insert(port).second) {
+      return Status::InvalidArgument(field + ": host port " + std::to_string(port) + " is required twice");
+    }
+  }
+  return Status::Ok();
+}
+
 Status CheckSpec(schema::AppSpec::Reader spec) {
   REGATTA_RETURN_IF_ERROR(CheckAppId(spec.getId()));
   if (spec.getCmd().size() == 0 && spec.getArgs().size() == 0) {
@@ -292,7 +308,7 @@ Status CheckSpec(schema::AppSpec::Reader spec) {
   if (spec.getKind() == schema::WorkloadKind::JOB && spec.getInstances() == 0) {
     return Status::InvalidArgument("instances: a job needs at least one completion");
   }
-  return Status::Ok();
+  return CheckPortDefinitions(spec);
 }
 
 const projections::AppHistory* LiveApp(const ProjectionSet& state, const std::string& id) {

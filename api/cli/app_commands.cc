@@ -66,8 +66,14 @@ int Run(const RunOptions& options) {
   spec.setInstances(options.instances);
   spec.setCpus(options.cpus);
   spec.setMemMb(options.mem);
-  auto ports = spec.initPortDefinitions(options.ports);
-  for (unsigned i = 0; i < options.ports; ++i) ports[i].setProtocol("tcp");
+  const bool required = !options.host_ports.empty();
+  const unsigned count = required ? static_cast<unsigned>(options.host_ports.size()) : options.ports;
+  auto ports = spec.initPortDefinitions(count);
+  for (unsigned i = 0; i < count; ++i) {
+    ports[i].setProtocol("tcp");
+    if (required) ports[i].setPort(options.host_ports[i]);
+  }
+  spec.setRequirePorts(required);
   if (Status s = FillConstraints(spec, options.constraints); !s.ok()) return Fail(s);
   if (options.job) {
     spec.setKind(schema::WorkloadKind::JOB);

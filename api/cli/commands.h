@@ -71,6 +71,7 @@ struct RunOptions {
   double cpus = 0.1;
   double mem = 32;
   std::uint32_t ports = 0;  // host ports per task ($PORT0...)
+  std::vector<std::uint32_t> host_ports;  // instead of `ports`: these exact ones (requirePorts)
   std::vector<std::string> constraints;  // FIELD:OPERATOR[:VALUE]
   bool job = false;                // run to completion (instances = completions)
   std::uint32_t max_retries = 3;   // with job: failures the job survives

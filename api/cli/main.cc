@@ -106,7 +106,14 @@ int Main(int argc, char** argv) {
   run_cmd->add_option("--instances", run.instances, "How many copies to keep running")->capture_default_str();
   run_cmd->add_option("--cpus", run.cpus, "Cpus per instance")->capture_default_str();
   run_cmd->add_option("--mem", run.mem, "Memory per instance, MB")->capture_default_str();
-  run_cmd->add_option("--ports", run.ports, "Host ports per instance ($PORT0, ...)")->capture_default_str();
+  auto* ports_opt =
+      run_cmd->add_option("--ports", run.ports, "Host ports per instance ($PORT0, ...)")->capture_default_str();
+  run_cmd
+      ->add_option("--host-port", run.host_ports,
+                   "A host port every instance must get, as Marathon's requirePorts (repeat for more; one "
+                   "instance per agent then)")
+      ->check(CLI::Range(1, 65535))
+      ->excludes(ports_opt);
   run_cmd->add_option("--constraint", run.constraints, "FIELD:OPERATOR[:VALUE], e.g. hostname:UNIQUE");
   auto* job_flag = run_cmd->add_flag("--job", run.job,
                                      "Run to completion: --instances successful runs, failed ones retried");

@@ -86,4 +86,18 @@ wait_for 30 settled_at_two \
   && ok || fail "after the agent came back, not exactly 2 running: $(R tasks 2>&1)"
 [ "$(launched)" -eq $((before + 1)) ] && ok || fail "expected exactly one replacement launch"
 
+# A required host port (Marathon's requirePorts): only n2 offers it, and only
+# once, so of two instances one runs, there, serving on exactly that port.
+fixed_port=$((base + 150))
+fixed_running() { R tasks 2>/dev/null | awk '$1 ~ /^fixed\./ && /TASK_RUNNING/' | wc -l; }
+"$regatta" run --master "127.0.0.1:$port" --id /fixed --instances 2 --host-port "$fixed_port" \
+  -- 'exec python3 -m http.server $PORT0' >/dev/null && ok || fail "run with --host-port refused"
+fixed_is_one() { [ "$(fixed_running)" -eq 1 ]; }
+wait_for 20 fixed_is_one && ok || fail "no instance of /fixed running: $(R tasks 2>&1)"
+sleep 2  # the second instance has had offers, and must still be waiting
+fixed_is_one && ok || fail "a second /fixed instance runs without its port: $(R tasks 2>&1)"
+[ "$(R tasks | awk '$1 ~ /^fixed\./ && /TASK_RUNNING/ {print $5}')" = "$fixed_port" ] && ok || fail "/fixed is not on port $fixed_port: $(R tasks)"
+fixed_serves() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$fixed_port/")" = 200 ]; }
+wait_for 15 fixed_serves && ok || fail "/fixed does not serve on $fixed_port"
+
 finish tasks master.log n1.log

@@ -34,6 +34,7 @@ struct AppShape {
   std::vector<Triple> constraints;
   schema::WorkloadKind kind = schema::WorkloadKind::SERVICE;
   std::uint32_t max_retries = 3;
+  std::vector<std::uint32_t> required_ports = {};  // non-empty: requirePorts, one per port (0: any)
 };
 
 EncodedEvent App(const std::string& id, std::uint32_t instances, const AppShape& shape = {},
@@ -51,6 +52,10 @@ EncodedEvent App(const std::string& id, std::uint32_t instances, const AppShape&
     spec.setMaxRetries(shape.max_retries);
     auto ports = spec.initPortDefinitions(shape.ports);
     for (std::uint32_t i = 0; i < shape.ports; ++i) ports[i].setName("p" + std::to_string(i));
+    spec.setRequirePorts(!shape.required_ports.empty());
+    for (std::uint32_t i = 0; i < shape.required_ports.size() && i < shape.ports; ++i) {
+      ports[i].setPort(shape.required_ports[i]);
+    }
     auto labels = spec.initLabels(1);
     labels[0].setKey("team");
     labels[0].setValue("blue");
@@ -134,6 +139,8 @@ const AppShape kOneCpu{1, 32, 1, {}};
 const AppShape kBigMem{0.1, 1500, 1, {}};
 const AppShape kTwoPorts{0.1, 32, 2, {}};
 const AppShape kBadConstraint{0.1, 32, 1, {{"hostname", "BOGUS", ""}}};
+const AppShape kPort8080{0.1, 32, 1, {}, schema::WorkloadKind::SERVICE, 3, {8080}};
+const AppShape kPort8080AndAny{0.1, 32, 2, {}, schema::WorkloadKind::SERVICE, 3, {8080, 0}};
 const AppShape kJob{0.1, 32, 1, {}, schema::WorkloadKind::JOB, 3};
 const AppShape kJobNoRetries{0.1, 32, 1, {}, schema::WorkloadKind::JOB, 0};
 constexpr auto kJobs = schema::WorkloadKind::JOB;
@@ -185,6 +192,11 @@ std::vector<Case> Cases() {
        {On("a1", 4, 3200)}, {"a1 /web", "a1 /web"}, {}, {{"/web", "insufficient memMb"}}},
       {"PortsBoundHowManyFitInAnOffer", {Agent("a1"), App("/web", 3, kTwoPorts)},
        {On("a1", 4, 4096, {{31000, 31002}})}, {"a1 /web"}, {}, {{"/web", "insufficient ports"}}},
+      {"ARequiredHostPortGoesOnlyWhereItIsFree",
+       {Agent("a1"), Agent("a2"), App("/web", 1, kPort8080)},
+       {On("a1", 4, 4096, {{31000, 31010}}), On("a2", 4, 4096, {{8000, 8100}})}, {"a2 /web"}, {"a1"}, {}},
+      {"ARequiredHostPortAllowsOneInstancePerAgent", {Agent("a1"), App("/web", 3, kPort8080)},
+       {On("a1", 4, 4096, {{8000, 8100}})}, {"a1 /web"}, {}, {{"/web", "insufficient ports"}}},
       {"AnOfferWithoutEnoughPortsIsSkipped", {Agent("a1"), Agent("a2"), App("/web", 2)},
        {On("a1", 4, 4096, {}), On("a2")}, {"a2 /web", "a2 /web"}, {"a1"}, {}},
       {"UniqueHostnamePutsOnePerAgent",
@@ -280,6 +292,15 @@ TEST(ServicesPlannerDetail, PortsAreTheLowestFreeOnesDistinctAndWithinTheRanges)
                        {31000, 31001}, {31005, 31006}, {31007, 31008}}));
   ASSERT_EQ(out.plan.accepts[0].offered_ports.size(), 2u) << "the offer's ranges, as offered";
   EXPECT_EQ(out.plan.accepts[0].offered_ports[0].begin, 31005u);
+}
+
+// A required port is taken from inside a range (splitting it); a 0 then
+// takes the lowest port left, never the required one.
+TEST(ServicesPlannerDetail, RequiredPortsAreTakenFirstAndAnyPortsFromWhatIsLeft) {
+  const Planned out = PlanFor({Agent("a1"), App("/web", 2, kPort8080AndAny)}, {On("a1", 4, 4096, {{8079, 8081}})});
+  ASSERT_EQ(out.plan.accepts.size(), 1u);
+  ASSERT_EQ(out.plan.accepts[0].tasks.size(), 1u) << "8080 is free for one task only";
+  EXPECT_EQ(out.plan.accepts[0].tasks[0].host_ports, (std::vector<std::uint32_t>{8080, 8079}));
 }
 
 TEST(ServicesPlannerDetail, ATaskCarriesItsIdVersionResourcesAndLabels) {

@@ -241,6 +241,8 @@ TEST_F(MasterCore, AnAppDefinitionIsCheckedFieldByField) {
     schema::WorkloadKind kind;
     std::uint32_t instances;
     std::string want_error;  // empty: defined
+    std::vector<std::uint32_t> ports = {};  // portDefinitions[i].port
+    bool require_ports = false;
   };
   constexpr auto kJob = schema::WorkloadKind::JOB;
   constexpr auto kService = schema::WorkloadKind::SERVICE;
@@ -248,6 +250,11 @@ TEST_F(MasterCore, AnAppDefinitionIsCheckedFieldByField) {
       {"a service of 0 instances", kService, 0, ""},
       {"a job of 1 completion", kJob, 1, ""},
       {"a job of 0 completions", kJob, 0, "instances: a job needs at least one completion"},
+      {"required host ports, distinct", kService, 1, "", {8080, 0, 0, 8081}, true},
+      {"a required host port twice", kService, 1, "portDefinitions[2].port: host port 8080 is required twice",
+       {8080, 0, 8080}, true},
+      {"the same service port twice, not required", kService, 1, "", {8080, 8080}, false},
+      {"a port beyond 16 bits", kService, 1, "portDefinitions[0].port: 65536 is not a port", {65536}, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -259,6 +266,9 @@ TEST_F(MasterCore, AnAppDefinitionIsCheckedFieldByField) {
     spec.setMemMb(32);
     spec.setKind(c.kind);
     spec.setInstances(c.instances);
+    spec.setRequirePorts(c.require_ports);
+    auto ports = spec.initPortDefinitions(static_cast<unsigned>(c.ports.size()));
+    for (unsigned i = 0; i < c.ports.size(); ++i) ports[i].setPort(c.ports[i]);
     auto out = DecideDefineApp(state_, spec.asReader(), "v1", context_);
     if (c.want_error.empty()) {
       ASSERT_TRUE(out.ok()) << out.status().ToString();
