@@ -247,8 +247,12 @@ protocol::framework_actor::behavior_type FrameworkBehavior(FrameworkPointer self
 }  // namespace
 
 std::vector<FrameworkConfig> BuiltInFrameworks(const master::MasterOptions& options) {
-  return {{"services", "*", schema::WorkloadKind::SERVICE, options.unreachable_inactive},
-          {"jobs", "*", schema::WorkloadKind::JOB, options.unreachable_inactive}};
+  const auto role = [&](const std::string& framework) {
+    auto it = options.framework_roles.find(framework);
+    return it == options.framework_roles.end() ? std::string("*") : it->second;
+  };
+  return {{"services", role("services"), schema::WorkloadKind::SERVICE, options.unreachable_inactive},
+          {"jobs", role("jobs"), schema::WorkloadKind::JOB, options.unreachable_inactive}};
 }
 
 protocol::framework_actor SpawnFramework(caf::actor_system& system, FrameworkConfig config,

@@ -26,7 +26,8 @@ struct FrameworkConfig {
   std::chrono::milliseconds unreachable_inactive{std::chrono::minutes(5)};
 };
 
-// services and jobs, both in role "*".
+// services and jobs, in the roles options.framework_roles gives them ("*"
+// by default).
 std::vector<FrameworkConfig> BuiltInFrameworks(const master::MasterOptions& options);
 
 // `view` is the master's state at the revision from which it will send

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "actors/allocator/allocator_options.h"
@@ -31,7 +32,10 @@ struct MasterOptions {
   std::chrono::milliseconds heartbeat_timeout{5000};
   // How long a task may stay UNREACHABLE before it is replaced elsewhere.
   std::chrono::milliseconds unreachable_inactive{std::chrono::minutes(5)};
-  allocator::AllocatorOptions allocation;
+  allocator::AllocatorOptions allocation;  // roles' weights and quotas among them
+  // The role each built-in framework (services, jobs) registers in; one
+  // not listed runs in "*".
+  std::map<std::string, std::string> framework_roles;
   bool log_registrations = true;  // off for thousands of simulated agents
 };
 

@@ -58,6 +58,7 @@ int Master(const GlobalOptions& global, const MasterCommandOptions& options) {
   run.listen_port = listen->second;
   run.heartbeat_timeout = std::chrono::milliseconds(static_cast<long>(options.heartbeat_timeout_seconds * 1000));
   run.unreachable_inactive = std::chrono::milliseconds(static_cast<long>(options.unreachable_inactive_seconds * 1000));
+  if (Status s = ApplyRoleFlags(options.roles, run); !s.ok()) return Fail(s);
   if (Status s = master::RunMaster(run); !s.ok()) return Fail(s);
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/cli/cli.h"
+#include "api/cli/role_options.h"
 
 namespace regatta::cli {
 
@@ -44,6 +45,7 @@ struct MasterCommandOptions {
   std::string listen = "127.0.0.1:5050";
   double heartbeat_timeout_seconds = 5;
   double unreachable_inactive_seconds = 300;
+  RoleFlags roles;
 };
 int Master(const GlobalOptions& global, const MasterCommandOptions& options);
 

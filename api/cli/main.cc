@@ -78,6 +78,12 @@ int Main(int argc, char** argv) {
                          "Seconds without a heartbeat before an agent is unreachable")->capture_default_str();
   master_cmd->add_option("--unreachable-inactive", master.unreachable_inactive_seconds,
                          "Seconds a task may be unreachable before it is replaced")->capture_default_str();
+  master_cmd->add_option("--framework-role", master.roles.framework_roles,
+                         "FRAMEWORK=ROLE: the role services or jobs runs in (default *)");
+  master_cmd->add_option("--role-weight", master.roles.weights,
+                         "ROLE=WEIGHT: the role's weight in Dominant Resource Fairness (default 1)");
+  master_cmd->add_option("--role-quota", master.roles.quotas,
+                         "ROLE=RESOURCE:AMOUNT[,...]: resources the role is offered first, e.g. web=cpus:8,mem:16384");
   master_cmd->callback([&] { exit_code = Master(global, master); });
 
   AgentCommandOptions agent;
