@@ -175,17 +175,24 @@ class KafkaEventLog final : public EventLog {
     std::lock_guard lock(read_mu_);
     REGATTA_RETURN_IF_ERROR(reader_->StartAt(from));
     auto deadline = Clock::now() + std::chrono::milliseconds(options_.request_timeout_ms);
+    // What this writer has seen committed must be read back, even though a
+    // read_committed consumer stops at the last stable offset: the commit
+    // returns before the coordinator has written the transaction's markers
+    // to the partition, so for a moment the end trails our own append.
+    const Revision must_reach = std::min(to, appended_end_.load());
+    Revision next = from;  // one past the last event read
     for (;;) {
       bool at_end = false;
       auto m = reader_->Next(200, &at_end);
       if (!m.ok()) return m.status();
-      if (at_end) return Status::Ok();
+      if (at_end && next >= must_reach) return Status::Ok();
       if (!*m) {
         if (Clock::now() > deadline) return Status::Unavailable(Describe() + ": read timed out");
         continue;
       }
       deadline = Clock::now() + std::chrono::milliseconds(options_.request_timeout_ms);
       const auto revision = static_cast<Revision>((*m)->offset());
+      next = std::max(next, revision + 1);
       if (revision < from) continue;
       if (revision >= to) return Status::Ok();
       const std::string_view bytes(static_cast<const char*>((*m)->payload()), (*m)->len());

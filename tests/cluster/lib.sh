@@ -3,8 +3,7 @@
 #
 # It sets `regatta` and `log_args`, and R (regatta on this test's log); makes
 # a fresh work dir and cds into it; picks `port` (the master's) and `base`
-# (the first of 200 ports for agents) at random so tests can run side by
-# side; and on exit kills every pid in `pids`, with the tasks their agents
+# (the first of 200 ports for agents) from a slot no test running now holds; and on exit kills every pid in `pids`, with the tasks their agents
 # left behind, and removes the work dir. ok/fail count checks, wait_for
 # retries one, dump/launches/statuses count an app's events in the log, and
 # finish prints the tally.
@@ -33,8 +32,20 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work" || exit 1
-port=$((20000 + RANDOM % 20000))
-base=$((40000 + (RANDOM % 100) * 200))
+# A slot no other cluster test running now holds (its lock stays on fd 9
+# until this shell exits), so tests side by side never share a port: the
+# master's ports are 20000 + 10 * slot (a test may use the next nine), the
+# agents' 22000 + 200 * slot and the 199 after. All lie below Linux's
+# ephemeral range (32768-60999), where a client connection's local port
+# could take a task's port from under it.
+for slot in $(shuf -i 0-49); do
+  exec 9>"${TMPDIR:-/tmp}/regatta-test-slot.$slot"
+  flock -n 9 && break
+  slot=""
+done
+[ -n "$slot" ] || { echo "FAIL no free port slot: 50 cluster tests running?"; exit 1; }
+port=$((20000 + 10 * slot))
+base=$((22000 + 200 * slot))
 
 failures=0; passes=0
 ok() { passes=$((passes+1)); [ $# -eq 0 ] || echo "ok $*"; }
