@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -49,11 +50,14 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it listen first
   for (int i = 0; i < options.agents; ++i) {
     // One machine: every agent gets its own slice of ports, or tasks collide.
-    const int first = 31000 + i * 1000;
+    // The slices share Mesos' 31000 up to where Linux's ephemeral ports
+    // begin (32768): a task must not find its port taken by a connection.
+    const int slice = std::min(1000, (32768 - 31000) / options.agents);
+    const int first = 31000 + i * slice;
     children.push_back(Spawn({self, "agent", "--master", options.listen, "--work-dir",
                               global.data_dir + "/agents/agent-" + std::to_string(i), "--hostname", "127.0.0.1",
                               "--attribute", "agent:agent-" + std::to_string(i), "--ports",
-                              std::to_string(first) + "-" + std::to_string(first + 999), "--cpus",
+                              std::to_string(first) + "-" + std::to_string(first + slice - 1), "--cpus",
                               std::to_string(options.cpus_per_agent), "--mem", std::to_string(options.mem_per_agent)}));
   }
   std::cout << "regatta up: master on " << options.listen << ", " << options.agents << " agent(s), data in "
