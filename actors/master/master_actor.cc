@@ -402,6 +402,8 @@ Status RunMaster(const MasterOptions& options) {
   std::cerr << "regatta master: listening on " << options.listen_host << ":" << *port << "\n";
   runtime::WaitForStopSignal();
   std::cerr << "regatta master: stopping\n";
+  // Long enough for a group commit in progress to finish its append.
+  runtime::ExitIfStillStoppingAfter(std::chrono::seconds(10), "regatta master");
   caf::anon_send_exit(*master, caf::exit_reason::user_shutdown);
   return Status::Ok();
 }

@@ -380,6 +380,7 @@ Status RunAgent(const AgentOptions& given, std::uint32_t simulate) {
             << options.master_port << (simulate ? ", " + std::to_string(simulate) + " simulated agents" : "") << "\n";
   runtime::WaitForStopSignal();
   std::cerr << "regatta agent: stopping\n";
+  runtime::ExitIfStillStoppingAfter(std::chrono::seconds(5), "regatta agent");
   for (const auto& agent : agents) caf::anon_send_exit(agent, caf::exit_reason::user_shutdown);
   return Status::Ok();
 }
