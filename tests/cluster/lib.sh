@@ -35,15 +35,16 @@ cd "$work" || exit 1
 # A slot no other cluster test running now holds (its lock stays on fd 9
 # until this shell exits), so tests side by side never share a port: the
 # master's ports are 20000 + 10 * slot (a test may use the next nine), the
-# agents' 22000 + 200 * slot and the 199 after. All lie below Linux's
+# agents' 22000 + 200 * slot and the 199 after. All lie below 31000, where
+# `regatta up` (cluster.up) puts its agents' ports, and below Linux's
 # ephemeral range (32768-60999), where a client connection's local port
 # could take a task's port from under it.
-for slot in $(shuf -i 0-49); do
+for slot in $(shuf -i 0-44); do
   exec 9>"${TMPDIR:-/tmp}/regatta-test-slot.$slot"
   flock -n 9 && break
   slot=""
 done
-[ -n "$slot" ] || { echo "FAIL no free port slot: 50 cluster tests running?"; exit 1; }
+[ -n "$slot" ] || { echo "FAIL no free port slot: 45 cluster tests running?"; exit 1; }
 port=$((20000 + 10 * slot))
 base=$((22000 + 200 * slot))
 
