@@ -143,6 +143,13 @@ void Queue(AgentPointer self, const std::string& task, schema::TaskState state, 
   self->state.updates[task] = PendingUpdate{update, ++sequence, false, scheduling_terminal(state)};
 }
 
+// True when the task's end is queued and not yet acknowledged: a later
+// state must not replace it.
+bool PendingEnd(const AgentState& s, const std::string& task) {
+  auto it = s.updates.find(task);
+  return it != s.updates.end() && it->second.terminal;
+}
+
 // Sends every update not yet in flight, in one request: the master commits
 // them together. An update replaced meanwhile (a newer state of the task)
 // stays pending when the answer comes.
@@ -241,17 +248,26 @@ void OnOrder(AgentPointer self, const Wire& wire) {
     }
     // KILLING for the grace period (discovery drops the endpoint at once),
     // unless the task's end is already waiting to be reported.
-    auto pending = self->state.updates.find(task);
-    if (pending == self->state.updates.end() || !pending->second.terminal) {
+    if (!PendingEnd(self->state, task)) {
       Queue(self, task, schema::TaskState::KILLING, "", "", 0);
       SendUpdates(self);
     }
     return;
   }
-  std::vector<protocol::RunTask::Reader> tasks;
-  if (root.isRunTask()) tasks.push_back(root.getRunTask());
+  std::vector<protocol::RunTask::Reader> orders;
+  if (root.isRunTask()) orders.push_back(root.getRunTask());
   if (root.isRunTasks()) {
-    for (auto task : root.getRunTasks()) tasks.push_back(task);
+    for (auto task : root.getRunTasks()) orders.push_back(task);
+  }
+  std::vector<protocol::RunTask::Reader> tasks;
+  for (auto task : orders) {
+    // An order for a task already running here is answered with its state,
+    // not with a second launch (which the runner refuses: FAILED).
+    if (!self->state.runner->Runs(task.getTask().getTaskId())) {
+      tasks.push_back(task);
+    } else if (!PendingEnd(self->state, task.getTask().getTaskId())) {
+      Queue(self, task.getTask().getTaskId(), schema::TaskState::RUNNING, "", "", 0);
+    }
   }
   if (self->state.runner->HasStartingPhase() && !tasks.empty()) {
     // The master hears STARTING while the launches run (each takes a fork,

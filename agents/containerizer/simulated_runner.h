@@ -24,6 +24,7 @@ class SimulatedRunner final : public TaskRunner {
   std::vector<TaskExit> Poll(Clock::time_point now) override;
   Status Acknowledge(const std::string& task_id) override;
   std::vector<std::string> Running() const override;
+  bool Runs(const std::string& task_id) const override { return running_.count(task_id) > 0; }
 
  private:
   std::set<std::string> running_;

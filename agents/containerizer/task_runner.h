@@ -47,6 +47,8 @@ class TaskRunner {
   // The master has recorded the task's end: forget it.
   virtual Status Acknowledge(const std::string& task_id) = 0;
   virtual std::vector<std::string> Running() const = 0;
+  // Whether `task_id` runs here now (launched, its end not yet polled).
+  virtual bool Runs(const std::string& task_id) const = 0;
 };
 
 }  // namespace regatta::agent
