@@ -89,6 +89,7 @@ struct UpOptions {
   std::string listen = "127.0.0.1:5050";
   double cpus_per_agent = 2;
   double mem_per_agent = 2048;
+  RoleFlags roles;  // handed to the master as they are
 };
 int Up(const GlobalOptions& global, const UpOptions& options);
 

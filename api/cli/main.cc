@@ -12,6 +12,16 @@ namespace {
 constexpr const char* kVersion = "0.1.0";
 
 // CLI11 prints multi-line errors; a user gets one line and an exit code.
+// The master's role flags, on `master` and on `up` (which hands them on).
+void AddRoleFlags(CLI::App* command, RoleFlags& roles) {
+  command->add_option("--framework-role", roles.framework_roles,
+                      "FRAMEWORK=ROLE: the role services or jobs runs in (default *)");
+  command->add_option("--role-weight", roles.weights,
+                      "ROLE=WEIGHT: the role's weight in Dominant Resource Fairness (default 1)");
+  command->add_option("--role-quota", roles.quotas,
+                      "ROLE=RESOURCE:AMOUNT[,...]: resources the role is offered first, e.g. web=cpus:8,mem:16384");
+}
+
 int UsageError(const CLI::ParseError& e) {
   std::string message = e.what();
   if (const auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
@@ -78,12 +88,7 @@ int Main(int argc, char** argv) {
                          "Seconds without a heartbeat before an agent is unreachable")->capture_default_str();
   master_cmd->add_option("--unreachable-inactive", master.unreachable_inactive_seconds,
                          "Seconds a task may be unreachable before it is replaced")->capture_default_str();
-  master_cmd->add_option("--framework-role", master.roles.framework_roles,
-                         "FRAMEWORK=ROLE: the role services or jobs runs in (default *)");
-  master_cmd->add_option("--role-weight", master.roles.weights,
-                         "ROLE=WEIGHT: the role's weight in Dominant Resource Fairness (default 1)");
-  master_cmd->add_option("--role-quota", master.roles.quotas,
-                         "ROLE=RESOURCE:AMOUNT[,...]: resources the role is offered first, e.g. web=cpus:8,mem:16384");
+  AddRoleFlags(master_cmd, master.roles);
   master_cmd->callback([&] { exit_code = Master(global, master); });
 
   AgentCommandOptions agent;
@@ -152,6 +157,7 @@ int Main(int argc, char** argv) {
   up_cmd->add_option("--listen", up.listen, "The master's HOST:PORT")->capture_default_str();
   up_cmd->add_option("--cpus", up.cpus_per_agent, "Cpus each agent offers")->capture_default_str();
   up_cmd->add_option("--mem", up.mem_per_agent, "Memory each agent offers, MB")->capture_default_str();
+  AddRoleFlags(up_cmd, up.roles);
   up_cmd->callback([&] { exit_code = Up(global, up); });
 
   auto* agents_cmd = app.add_subcommand("agents", "List the agents the log knows");

@@ -44,8 +44,18 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
   }
   runtime::BlockStopSignals();
   const std::string self = SelfPath();
+  // The master would refuse a bad role flag once started; refuse it here,
+  // before anything starts.
+  master::MasterOptions checked;
+  if (Status s = ApplyRoleFlags(options.roles, checked); !s.ok()) return Fail(s);
   std::vector<std::string> master = {self, "--data-dir", global.data_dir, "master", "--listen", options.listen};
   if (!global.log.empty()) master.insert(master.begin() + 1, {"--log", global.log});
+  const auto hand_on = [&](const char* flag, const std::vector<std::string>& items) {
+    for (const std::string& item : items) master.insert(master.end(), {flag, item});
+  };
+  hand_on("--framework-role", options.roles.framework_roles);
+  hand_on("--role-weight", options.roles.weights);
+  hand_on("--role-quota", options.roles.quotas);
   std::vector<pid_t> children = {Spawn(master)};
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it listen first
   for (int i = 0; i < options.agents; ++i) {

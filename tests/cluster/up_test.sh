@@ -21,8 +21,8 @@ end_tasks() {
 }
 trap 'end_tasks; cleanup' EXIT
 
-start_up() {
-  "$regatta" --data-dir "$data" up --agents 3 --listen "127.0.0.1:$port" >>up.log 2>&1 &
+start_up() {  # the jobs framework in role "batch": up hands role flags to its master
+  "$regatta" --data-dir "$data" up --agents 3 --listen "127.0.0.1:$port" --framework-role jobs=batch >>up.log 2>&1 &
   up=$!; pids+=("$up"); disown
 }
 up_gone() { [ ! -e "/proc/$up" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$up/stat"; }
@@ -37,8 +37,15 @@ serving() {
 }
 launches_of_web() { U events dump --json 2>/dev/null | grep '"taskLaunched"' | grep -c '"appId":"/web"'; }
 
+# A bad role flag is refused before anything starts: one line, exit 2.
+out=$("$regatta" --data-dir "$data" up --listen "127.0.0.1:$port" --role-weight web=0 2>&1); rc=$?
+[ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [ ! -d "$data/log" ] && ok \
+  || fail "up with a bad --role-weight: rc $rc: $out"
+
 start_up
 wait_for 20 three_active && ok || fail "up: 3 agents did not register: $(tail -3 up.log)"
+U events dump --json | grep '"frameworkRegistered"' | grep '"frameworkId":"jobs"' | grep -q '"role":"batch"' \
+  && ok || fail "the jobs framework is not in role batch: $(U events dump --json | grep frameworkRegistered)"
 "$regatta" run --master "127.0.0.1:$port" --id /web --instances 3 --ports 1 --constraint agent:UNIQUE \
   -- 'exec python3 -m http.server $PORT0' >/dev/null && ok || fail "run refused"
 wait_for 30 three_running && ok || fail "3 instances not running: $(U tasks 2>&1)"
