@@ -32,6 +32,15 @@ int WaitForStopSignal() {
   return signal;
 }
 
+int WaitForStopSignalFor(std::chrono::milliseconds timeout) {
+  const sigset_t signals = StopSignals();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(timeout);
+  const timespec wait{static_cast<time_t>(seconds.count()),
+                      static_cast<long>(std::chrono::nanoseconds(timeout - seconds).count())};
+  const int signal = sigtimedwait(&signals, nullptr, &wait);
+  return signal > 0 ? signal : 0;
+}
+
 void ExitIfStillStoppingAfter(std::chrono::milliseconds grace, std::string who) {
   std::thread([grace, who = std::move(who)] {
     std::this_thread::sleep_for(grace);

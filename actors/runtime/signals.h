@@ -11,6 +11,8 @@ namespace regatta::runtime {
 void BlockStopSignals();
 // Returns the signal that arrived.
 int WaitForStopSignal();
+// The same, giving up after `timeout`: 0 when no stop signal came.
+int WaitForStopSignalFor(std::chrono::milliseconds timeout);
 
 // Ends the process with status 0 if it is still running `grace` from now,
 // saying so on stderr as `who`. Called once a daemon starts stopping:

@@ -1,5 +1,8 @@
 // regatta up: a whole cluster on this machine, one process each for the
-// master and N agents, supervised by this one until SIGINT or SIGTERM.
+// master and N agents, supervised by this one until SIGINT or SIGTERM. A
+// process that dies is started again with the same arguments: the master
+// rebuilds its state from the log and the agents reregister; an agent
+// recovers the tasks still running from its work dir.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +39,57 @@ pid_t Spawn(const std::vector<std::string>& args) {
   ::_exit(127);
 }
 
+// One supervised process.
+struct Child {
+  Child(std::string n, std::vector<std::string> a) : name(std::move(n)), argv(std::move(a)) {}
+  std::string name;  // "the master", "agent-0", ...
+  std::vector<std::string> argv;
+  pid_t pid = -1;  // -1: waiting to be started again
+  std::chrono::steady_clock::time_point started;
+  int quick_deaths = 0;  // in a row, each within kQuickDeath of its start
+};
+
+using Clock = std::chrono::steady_clock;
+// A process that dies this soon after its start did not get going (a port in
+// use, a bad flag): it is started again after kRestartDelay, and after
+// kMaxQuickDeaths such deaths in a row the cluster stops.
+constexpr auto kQuickDeath = std::chrono::seconds(2);
+constexpr auto kRestartDelay = std::chrono::seconds(1);
+constexpr int kMaxQuickDeaths = 5;
+
+void Start(Child& child) {
+  child.pid = Spawn(child.argv);
+  child.started = Clock::now();
+}
+
+std::string DescribeEnd(int status) {
+  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+  return "exited with status " + std::to_string(WEXITSTATUS(status));
+}
+
+// Reaps the children that ended and starts again those due. False when one
+// keeps dying at once, and the cluster should stop.
+bool Supervise(std::vector<Child>& children) {
+  int status = 0;
+  for (pid_t pid; (pid = ::waitpid(-1, &status, WNOHANG)) > 0;) {
+    for (Child& child : children) {
+      if (child.pid != pid) continue;
+      child.pid = -1;
+      child.quick_deaths = Clock::now() - child.started < kQuickDeath ? child.quick_deaths + 1 : 0;
+      std::cerr << "regatta up: " << child.name << " (pid " << pid << ") " << DescribeEnd(status);
+      if (child.quick_deaths >= kMaxQuickDeaths) {
+        std::cerr << ", the " << kMaxQuickDeaths << "th time in a row right after starting; stopping the cluster\n";
+        return false;
+      }
+      std::cerr << "; starting it again\n";
+    }
+  }
+  for (Child& child : children) {
+    if (child.pid == -1 && Clock::now() - child.started >= kRestartDelay) Start(child);
+  }
+  return true;
+}
+
 }  // namespace
 
 int Up(const GlobalOptions& global, const UpOptions& options) {
@@ -56,7 +110,9 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
   hand_on("--framework-role", options.roles.framework_roles);
   hand_on("--role-weight", options.roles.weights);
   hand_on("--role-quota", options.roles.quotas);
-  std::vector<pid_t> children = {Spawn(master)};
+  std::vector<Child> children;
+  children.emplace_back("the master", master);
+  Start(children.back());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let it listen first
   for (int i = 0; i < options.agents; ++i) {
     // One machine: every agent gets its own slice of ports, or tasks collide.
@@ -64,24 +120,34 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
     // begin (32768): a task must not find its port taken by a connection.
     const int slice = std::min(1000, (32768 - 31000) / options.agents);
     const int first = 31000 + i * slice;
-    children.push_back(Spawn({self, "agent", "--master", options.listen, "--work-dir",
-                              global.data_dir + "/agents/agent-" + std::to_string(i), "--hostname", "127.0.0.1",
-                              "--attribute", "agent:agent-" + std::to_string(i), "--ports",
-                              std::to_string(first) + "-" + std::to_string(first + slice - 1), "--cpus",
-                              std::to_string(options.cpus_per_agent), "--mem", std::to_string(options.mem_per_agent)}));
+    const std::string name = "agent-" + std::to_string(i);
+    children.emplace_back(name, std::vector<std::string>{
+                                    self, "agent", "--master", options.listen, "--work-dir",
+                                    global.data_dir + "/agents/" + name, "--hostname", "127.0.0.1", "--attribute",
+                                    "agent:" + name, "--ports",
+                                    std::to_string(first) + "-" + std::to_string(first + slice - 1), "--cpus",
+                                    std::to_string(options.cpus_per_agent), "--mem",
+                                    std::to_string(options.mem_per_agent)});
+    Start(children.back());
   }
   std::cout << "regatta up: master on " << options.listen << ", " << options.agents << " agent(s), data in "
             << global.data_dir << "\n"
             << "  try: regatta run --master " << options.listen
             << " --instances 2 --ports 1 -- 'python3 -m http.server $PORT0'\n"
             << "       regatta --data-dir " << global.data_dir << " tasks\n"
-            << "Ctrl-C stops the cluster (tasks keep running, and agents recover them when they come back).\n"
+            << "A process that dies is started again. Ctrl-C stops the cluster (tasks keep running, and agents\n"
+            << "recover them when they come back).\n"
             << std::flush;
-  runtime::WaitForStopSignal();
-  for (pid_t child : children) ::kill(child, SIGTERM);
-  for (pid_t child : children) ::waitpid(child, nullptr, 0);
+  bool healthy = true;
+  while (healthy && runtime::WaitForStopSignalFor(std::chrono::milliseconds(200)) == 0) healthy = Supervise(children);
+  for (const Child& child : children) {
+    if (child.pid > 0) ::kill(child.pid, SIGTERM);
+  }
+  for (const Child& child : children) {
+    if (child.pid > 0) ::waitpid(child.pid, nullptr, 0);
+  }
   std::cout << "regatta up: stopped\n";
-  return 0;
+  return healthy ? 0 : 1;
 }
 
 }  // namespace regatta::cli

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `regatta up`, the README's run command: a master and three agents, each its
 # own process, run real tasks one per agent (agent:UNIQUE), each serving HTTP
-# on a port from its agent's slice. Stopped (SIGTERM) the cluster leaves the
-# tasks running; started again, the agents recover them and nothing is
-# launched twice. Usage: up_test.sh PATH_TO_REGATTA
+# on a port from its agent's slice. `up` starts again a master or an agent
+# killed with -9: the master recovers from the log, the agent its tasks, and
+# nothing is launched twice. Stopped (SIGTERM) the cluster leaves the tasks
+# running; started again, the agents recover them, again with no second
+# launch. Usage: up_test.sh PATH_TO_REGATTA
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 data=$work/regatta-data
@@ -53,6 +55,22 @@ wait_for 15 serving && ok || fail "the instances do not serve HTTP"
 # Three agents share 31000-32767 in slices of 589 ports: one task in each.
 slices=$(for p in $(ports); do echo $(((p - 31000) / 589)); done | sort -u | tr '\n' ' ')
 [ "$slices" = "0 1 2 " ] && ok || fail "not one task per agent's port slice: ports $(ports | tr '\n' ' ')"
+
+# kill -9 of the master, then of an agent: up starts each again.
+child_of_up() { pgrep -P "$up" -f -- "$1"; }  # child_of_up PATTERN: the pid of up's child matching it
+settled() { three_active && three_running && serving; }
+old_master=$(child_of_up " master ")
+kill -9 "$old_master" && ok || fail "no master child of up"
+new_master() { local p; p=$(child_of_up " master "); [ -n "$p" ] && [ "$p" != "$old_master" ]; }
+wait_for 10 new_master && ok || fail "up did not start the killed master again: $(tail -3 up.log)"
+wait_for 30 settled && ok || fail "not settled after the master's restart: $(U tasks 2>&1)"
+old_agent=$(child_of_up "agent-1")
+kill -9 "$old_agent" && ok || fail "no agent-1 child of up"
+new_agent() { local p; p=$(child_of_up "agent-1"); [ -n "$p" ] && [ "$p" != "$old_agent" ]; }
+wait_for 10 new_agent && ok || fail "up did not start the killed agent again: $(tail -3 up.log)"
+wait_for 30 settled && ok || fail "not settled after the agent's restart: $(U tasks 2>&1)"
+sleep 2  # a framework that wrongly saw a task missing would have launched by now
+[ "$(launches_of_web)" -eq 3 ] && ok || fail "the kills led to new launches: $(launches_of_web) launches"
 
 kill -TERM "$up"
 wait_for 15 up_gone && ok || fail "up did not stop on SIGTERM"
