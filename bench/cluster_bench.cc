@@ -33,7 +33,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using projections::ProjectionSet;
-using projections::Quantity;
+using domain::Quantity;
 
 // An outside reader of the log, folding it as it grows.
 class LogWatcher {

@@ -13,7 +13,7 @@
 #include <capnp/message.h>
 
 #include "actors/allocator/snapshot_input.h"
-#include "actors/frameworks/services_planner.h"
+#include "actors/frameworks/launch_planner.h"
 #include "actors/master/master_core.h"
 #include "bench/bench_support.h"
 #include "events/codec.h"
@@ -25,7 +25,7 @@ namespace {
 using master::CommandContext;
 using master::Outcome;
 using projections::ProjectionSet;
-using projections::Quantity;
+using domain::Quantity;
 
 class Harness {
  public:
@@ -44,7 +44,7 @@ class Harness {
   }
 
   CommandContext Context() {
-    return CommandContext{++clock_, "regatta:master", "bench", [this] { return "id-" + std::to_string(++ids_); }};
+    return CommandContext{++clock_, "regatta:master", "", "bench", [this] { return "id-" + std::to_string(++ids_); }};
   }
 
   ProjectionSet state;
@@ -89,7 +89,7 @@ void PlacementCoreDurable(benchmark::State& state) {
     if (!log.ok()) std::abort();
     Harness h(std::move(*log));
     for (int i = 0; i < agents; ++i) {
-      master::RegisterAgent agent{"", "host-" + std::to_string(i), "sim",
+      domain::RegisterAgent agent{"", "host-" + std::to_string(i), "sim",
                                   {Quantity::FromDouble(16), Quantity::FromDouble(65536), Quantity::FromDouble(100000), {}},
                                   {{31000, 32000}}, {{"zone", "z" + std::to_string(i % 5)}}, {}};
       auto outcome = master::DecideRegisterAgent(h.state, agent, h.Context());
@@ -110,7 +110,7 @@ void PlacementCoreDurable(benchmark::State& state) {
       planner.new_task_id = [&](std::string_view app) { return std::string(app.substr(1)) + "-" + std::to_string(++next) + "-" + std::to_string(seed); };
       const frameworks::Plan plan = frameworks::PlanLaunches(planner);
       if (plan.accepts.empty()) break;
-      for (const master::AcceptOffer& accept : plan.accepts) {
+      for (const domain::AcceptOffer& accept : plan.accepts) {
         auto outcome = master::DecideAcceptOffer(h.state, accept, h.Context());
         if (!outcome.ok()) continue;  // e.g. a port another task of this cycle already took
         if (!h.Commit(*outcome)) std::abort();

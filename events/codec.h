@@ -16,7 +16,7 @@
 #include <capnp/serialize.h>
 
 #include "events/event.h"
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta {
 

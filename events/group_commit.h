@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "events/event.h"
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta {
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "events/event.h"
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta {
 

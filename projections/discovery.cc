@@ -45,7 +45,7 @@ void DiscoveryProjection::Apply(const Event& event) {
       auto s = e.getTaskStatusChanged();
       auto it = tasks_.find(View(s.getTaskId()));
       if (it == tasks_.end()) break;
-      if (IsTerminal(s.getState())) {
+      if (domain::IsTerminal(s.getState())) {
         tasks_.erase(it);
       } else {
         it->second.endpoint.running = s.getState() == schema::TaskState::RUNNING;

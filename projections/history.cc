@@ -35,15 +35,33 @@ Audit AuditOf(const Event& event) {
                Copy(env.getReason()), Copy(env.getCorrelationId())};
 }
 
-std::string FlatCopy(schema::AppSpec::Reader spec) {
-  capnp::MallocMessageBuilder message;
-  message.setRoot(spec);
-  auto words = capnp::messageToFlatArray(message);  // must outlive `bytes`
-  auto bytes = words.asBytes();
-  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}  // namespace
+
+const domain::AppDefinition* HistoryProjection::Current(std::string_view app_id) const {
+  auto it = current_.find(app_id);
+  return it == current_.end() ? nullptr : &it->second;
 }
 
-}  // namespace
+void HistoryProjection::Track(const std::string& id, const AppChange& change,
+                              std::shared_ptr<const domain::FlatSpec> spec) {
+  switch (change.kind) {
+    case ChangeKind::kDefined:
+      current_[id] = domain::DecodeAppDefinition(std::move(spec), change.version);
+      break;
+    case ChangeKind::kScaled:
+      if (auto it = current_.find(id); it != current_.end()) it->second.instances = change.instances;
+      break;
+    case ChangeKind::kDeleted:
+      current_.erase(id);
+      break;
+  }
+}
+
+std::vector<const domain::AppDefinition*> LiveApps(const HistoryProjection& history) {
+  std::vector<const domain::AppDefinition*> out;
+  for (const auto* entry : Sorted(history.current())) out.push_back(&entry->second);
+  return out;
+}
 
 void HistoryProjection::Apply(const Event& event) {
   const auto e = event.envelope.getEvent();
@@ -51,23 +69,30 @@ void HistoryProjection::Apply(const Event& event) {
     case Which::APP_DEFINED: {
       auto defined = e.getAppDefined();
       auto spec = defined.getSpec();
-      AppHistory& app = apps_[std::string(View(spec.getId()))];
+      auto flat = domain::FlatSpec::Copy(spec);
+      const std::string id = Copy(spec.getId());
+      AppHistory& app = apps_[id];
       app.deleted = false;
       app.changes.push_back(AppChange{ChangeKind::kDefined, Copy(defined.getVersion()),
-                                      spec.getInstances(), FlatCopy(spec), AuditOf(event)});
+                                      spec.getInstances(), std::string(flat->bytes()), AuditOf(event)});
+      Track(id, app.changes.back(), std::move(flat));
       break;
     }
     case Which::APP_SCALED: {
       auto scaled = e.getAppScaled();
-      AppHistory& app = apps_[std::string(View(scaled.getAppId()))];
+      const std::string id = Copy(scaled.getAppId());
+      AppHistory& app = apps_[id];
       app.changes.push_back(AppChange{ChangeKind::kScaled, "", scaled.getInstances(), "",
                                       AuditOf(event)});
+      Track(id, app.changes.back(), nullptr);
       break;
     }
     case Which::APP_DELETED: {
-      AppHistory& app = apps_[std::string(View(e.getAppDeleted().getAppId()))];
+      const std::string id = Copy(e.getAppDeleted().getAppId());
+      AppHistory& app = apps_[id];
       app.deleted = true;
       app.changes.push_back(AppChange{ChangeKind::kDeleted, "", 0, "", AuditOf(event)});
+      Track(id, app.changes.back(), nullptr);
       break;
     }
     case Which::DEPLOYMENT_STARTED: {
@@ -114,6 +139,19 @@ void HistoryProjection::Apply(const Event& event) {
     default:
       break;
   }
+}
+
+bool HistoryProjection::RebuildCurrent(const std::string& id, const AppHistory& app) {
+  for (const AppChange& change : app.changes) {
+    std::shared_ptr<const domain::FlatSpec> spec;
+    if (change.kind == ChangeKind::kDefined) {
+      auto flat = domain::FlatSpec::FromBytes(change.spec);
+      if (!flat.ok()) return false;  // the snapshot is damaged: rebuild from the log
+      spec = std::move(*flat);
+    }
+    Track(id, change, std::move(spec));
+  }
+  return true;
 }
 
 void HistoryProjection::End(std::string_view id, DeploymentOutcome outcome,
@@ -185,7 +223,8 @@ void HistoryProjection::Serialize(StateWriter& w) const {
 
 bool HistoryProjection::Deserialize(StateReader& r) {
   for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
-    AppHistory& app = apps_[r.Str()];
+    const std::string id = r.Str();
+    AppHistory& app = apps_[id];
     app.deleted = r.Bool();
     for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
       AppChange c;
@@ -196,6 +235,7 @@ bool HistoryProjection::Deserialize(StateReader& r) {
       c.audit = ReadAudit(r);
       app.changes.push_back(std::move(c));
     }
+    if (!RebuildCurrent(id, app)) return false;
   }
   for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
     DeploymentRecord& d = deployments_[r.Str()];

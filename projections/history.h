@@ -2,12 +2,19 @@
 // had (full spec, who, when, why, at which revision), and every deployment
 // with its steps and outcome. Unbounded by design: rollback to any revision
 // ever needs every spec ever.
+//
+// It also keeps each live app's current definition, decoded once
+// (Current): the last AppDefined, with its instance count replaced by any
+// AppScaled logged after it (scaling writes no new version). A deleted app
+// has none; one defined again after its deletion has. This is the one place
+// that answers "what is app X now"; nothing else walks the changes for it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "events/domain/app_definition.h"
 #include "events/event.h"
 #include "projections/state_codec.h"
 #include "projections/string_map.h"
@@ -66,6 +73,11 @@ class HistoryProjection {
   void Apply(const Event& event);
 
   const StringMap<AppHistory>& apps() const { return apps_; }
+  // The current definition of a live app; nullptr when it was never
+  // defined or is deleted. Valid until the next Apply.
+  const domain::AppDefinition* Current(std::string_view app_id) const;
+  // Every live app's current definition, by id.
+  const StringMap<domain::AppDefinition>& current() const { return current_; }
   const StringMap<DeploymentRecord>& deployments() const { return deployments_; }
 
   void Serialize(StateWriter& out) const;
@@ -75,8 +87,21 @@ class HistoryProjection {
   void End(std::string_view id, DeploymentOutcome outcome, std::string_view message,
            const Audit& audit);
 
+  // Replays one change of `id` onto current_, as Apply does.
+  void Track(const std::string& id, const AppChange& change,
+             std::shared_ptr<const domain::FlatSpec> spec);
+  // Replays every change of a deserialized app; false when a stored spec
+  // does not decode.
+  bool RebuildCurrent(const std::string& id, const AppHistory& app);
+
   StringMap<AppHistory> apps_;
   StringMap<DeploymentRecord> deployments_;
+  // Derived from apps_ (not serialized; rebuilt on load).
+  StringMap<domain::AppDefinition> current_;
 };
+
+// The live apps' current definitions, sorted by id: the order the planner
+// serves apps in, so equal states give equal plans.
+std::vector<const domain::AppDefinition*> LiveApps(const HistoryProjection& history);
 
 }  // namespace regatta::projections

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "events/event.h"
-#include "events/status.h"
+#include "events/base/status.h"
 #include "projections/discovery.h"
 #include "projections/history.h"
 #include "projections/scheduling.h"

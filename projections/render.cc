@@ -28,7 +28,7 @@ ordered_json RenderScheduling(const SchedulingProjection& s) {
   for (const auto* item : Sorted(s.agents())) {
     const AgentInfo& a = item->second;
     ordered_json ports = ordered_json::array();
-    for (const auto& [b, e] : a.port_ranges) ports.push_back(std::to_string(b) + "-" + std::to_string(e));
+    for (const auto& r : a.port_ranges) ports.push_back(std::to_string(r.begin) + "-" + std::to_string(r.end));
     agents[item->first] = {{"hostname", a.hostname}, {"address", a.address},
                            {"status", AgentStatusName(a.status)}, {"total", Resources(a.total)},
                            {"used", Resources(a.used)}, {"ports", ports},
@@ -40,7 +40,7 @@ ordered_json RenderScheduling(const SchedulingProjection& s) {
     tasks[item->first] = {{"appId", t.app_id}, {"version", t.app_version},
                           {"framework", t.framework_id}, {"agent", t.agent_id},
                           {"host", t.hostname}, {"role", t.role},
-                          {"state", TaskStateName(t.state)}, {"resources", Resources(t.resources)},
+                          {"state", domain::TaskStateName(t.state)}, {"resources", Resources(t.resources)},
                           {"ports", t.host_ports}, {"healthy", t.healthy}, {"ready", t.ready}};
   }
   auto usage = [](const StringMap<Usage>& by) {

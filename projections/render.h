@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "events/status.h"
+#include "events/base/status.h"
 #include "projections/projection_set.h"
 
 namespace regatta::projections {

@@ -4,27 +4,6 @@ namespace regatta::projections {
 
 using Which = schema::Envelope::Event::Which;
 
-ResourceVector& ResourceVector::operator+=(const ResourceVector& o) {
-  cpus += o.cpus;
-  mem_mb += o.mem_mb;
-  disk_mb += o.disk_mb;
-  gpus += o.gpus;
-  return *this;
-}
-
-ResourceVector& ResourceVector::operator-=(const ResourceVector& o) {
-  cpus -= o.cpus;
-  mem_mb -= o.mem_mb;
-  disk_mb -= o.disk_mb;
-  gpus -= o.gpus;
-  return *this;
-}
-
-ResourceVector FromSchema(schema::Resources::Reader r) {
-  return {Quantity::FromDouble(r.getCpus()), Quantity::FromDouble(r.getMemMb()),
-          Quantity::FromDouble(r.getDiskMb()), Quantity::FromDouble(r.getGpus())};
-}
-
 const char* AgentStatusName(AgentStatus s) {
   switch (s) {
     case AgentStatus::kActive: return "active";
@@ -32,26 +11,6 @@ const char* AgentStatusName(AgentStatus s) {
     case AgentStatus::kGone: return "gone";
   }
   return "?";
-}
-
-bool IsTerminal(schema::TaskState state) {
-  using S = schema::TaskState;
-  switch (state) {
-    case S::FINISHED: case S::FAILED: case S::KILLED: case S::ERROR:
-    case S::DROPPED: case S::LOST: case S::GONE:
-      return true;
-    default:
-      return false;
-  }
-}
-
-const char* TaskStateName(schema::TaskState state) {
-  static constexpr const char* kNames[] = {
-      "TASK_STAGING", "TASK_STARTING", "TASK_RUNNING", "TASK_KILLING", "TASK_FINISHED",
-      "TASK_FAILED", "TASK_KILLED", "TASK_ERROR", "TASK_DROPPED", "TASK_LOST",
-      "TASK_UNREACHABLE", "TASK_GONE", "TASK_UNKNOWN"};
-  const auto i = static_cast<std::size_t>(state);
-  return i < std::size(kNames) ? kNames[i] : "TASK_UNKNOWN";
 }
 
 void SchedulingProjection::Apply(const Event& event) {
@@ -73,7 +32,7 @@ void SchedulingProjection::Apply(const Event& event) {
     case Which::AGENT_RESOURCES_UPDATED: {
       auto u = e.getAgentResourcesUpdated();
       if (auto it = agents_.find(View(u.getAgentId())); it != agents_.end()) {
-        it->second.total = FromSchema(u.getResources());
+        it->second.total = domain::ResourcesOf(u.getResources());
         it->second.updated_nanos = t;
       }
       break;
@@ -143,11 +102,9 @@ void SchedulingProjection::UpsertAgent(std::string_view id, std::string_view hos
   agent.hostname = hostname;
   agent.address = address;
   agent.status = AgentStatus::kActive;
-  agent.total = FromSchema(resources);
-  agent.port_ranges.clear();
-  for (auto range : resources.getPorts()) agent.port_ranges.emplace_back(range.getBegin(), range.getEnd());
-  agent.attributes.clear();
-  for (auto kv : attributes) agent.attributes.emplace_back(kv.getKey(), kv.getValue());
+  agent.total = domain::ResourcesOf(resources);
+  agent.port_ranges = domain::PortRangesOf(resources);
+  agent.attributes = domain::PairsOf(attributes);
   agent.updated_nanos = t;
 }
 
@@ -197,7 +154,7 @@ void SchedulingProjection::OnTaskLaunched(schema::TaskLaunched::Reader l, std::i
   task.agent_id = View(l.getAgentId());
   task.hostname = View(l.getHostname());
   task.role = View(l.getRole());
-  task.resources = FromSchema(l.getResources());
+  task.resources = domain::ResourcesOf(l.getResources());
   for (auto port : l.getHostPorts()) task.host_ports.push_back(port);
   task.launched_nanos = task.updated_nanos = t;
   Hold(it->first, task, +1);
@@ -215,7 +172,7 @@ void SchedulingProjection::CountEnding(const TaskInfo& task, schema::TaskState s
 void SchedulingProjection::OnTaskStatus(schema::TaskStatusChanged::Reader s, std::int64_t t) {
   auto it = tasks_.find(View(s.getTaskId()));
   if (it == tasks_.end()) return;  // a late duplicate for a task already gone
-  if (IsTerminal(s.getState())) {
+  if (domain::IsTerminal(s.getState())) {
     CountEnding(it->second, s.getState());
     Hold(it->first, it->second, -1);
     tasks_.erase(it);
@@ -284,7 +241,7 @@ void SchedulingProjection::Serialize(StateWriter& w) const {
     w.U8(static_cast<std::uint8_t>(a.status));
     WriteResources(w, a.total);
     WriteResources(w, a.used);
-    w.List(a.port_ranges, [](StateWriter& w, const auto& p) { w.U64(p.first); w.U64(p.second); });
+    w.List(a.port_ranges, [](StateWriter& w, const auto& p) { w.U64(p.begin); w.U64(p.end); });
     w.List(a.attributes, [](StateWriter& w, const auto& kv) { w.Str(kv.first); w.Str(kv.second); });
     w.U64(a.task_count);
     w.I64(a.updated_nanos);
@@ -328,7 +285,7 @@ bool SchedulingProjection::Deserialize(StateReader& r) {
     a.used = ReadResources(r);
     for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
       const auto begin = static_cast<std::uint32_t>(r.U64());
-      a.port_ranges.emplace_back(begin, static_cast<std::uint32_t>(r.U64()));
+      a.port_ranges.push_back({begin, static_cast<std::uint32_t>(r.U64())});
     }
     for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
       std::string key = r.Str();

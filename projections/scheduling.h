@@ -8,51 +8,23 @@
 // they could).
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 #include <string>
 #include <set>
 #include <utility>
 #include <vector>
 
+#include "events/domain/labels.h"
+#include "events/domain/resources.h"
+#include "events/domain/task_state.h"
 #include "events/event.h"
 #include "projections/state_codec.h"
 #include "projections/string_map.h"
 
 namespace regatta::projections {
 
-// A resource amount in fixed point (thousandths), as Mesos keeps them: in
-// doubles, charging 0.1 + 0.2 + 0.3 cpus and releasing them leaves 1e-16
-// behind, and an idle agent would never be quite empty again.
-class Quantity {
- public:
-  Quantity() = default;
-  static Quantity FromDouble(double v) { return Quantity(std::llround(v * 1000)); }
-  static Quantity FromMilli(std::int64_t milli) { return Quantity(milli); }
-  std::int64_t milli() const { return milli_; }
-  double value() const { return static_cast<double>(milli_) / 1000.0; }
-  operator double() const { return value(); }  // NOLINT: reads as the amount it is
-  Quantity& operator+=(Quantity o) { milli_ += o.milli_; return *this; }
-  Quantity& operator-=(Quantity o) { milli_ -= o.milli_; return *this; }
-  bool operator==(const Quantity&) const = default;
-
- private:
-  explicit Quantity(std::int64_t milli) : milli_(milli) {}
-  std::int64_t milli_ = 0;
-};
-
-struct ResourceVector {
-  Quantity cpus;
-  Quantity mem_mb;
-  Quantity disk_mb;
-  Quantity gpus;
-
-  ResourceVector& operator+=(const ResourceVector& o);
-  ResourceVector& operator-=(const ResourceVector& o);
-  bool operator==(const ResourceVector&) const = default;
-};
-
-ResourceVector FromSchema(schema::Resources::Reader r);
+using domain::Quantity;
+using domain::ResourceVector;
 
 enum class AgentStatus : std::uint8_t { kActive, kUnreachable, kGone };
 const char* AgentStatusName(AgentStatus s);
@@ -63,8 +35,8 @@ struct AgentInfo {
   AgentStatus status = AgentStatus::kActive;
   ResourceVector total;
   ResourceVector used;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> port_ranges;  // inclusive
-  std::vector<std::pair<std::string, std::string>> attributes;
+  std::vector<domain::PortRange> port_ranges;
+  domain::Attributes attributes;
   std::uint64_t task_count = 0;
   std::int64_t updated_nanos = 0;
 };
@@ -118,12 +90,6 @@ struct Completions {
   std::uint64_t failed = 0;
   bool operator==(const Completions&) const = default;
 };
-
-// True for states a task never leaves (Mesos: FINISHED, FAILED, KILLED,
-// ERROR, DROPPED, LOST, GONE). UNREACHABLE is not terminal: the agent may
-// come back with the task still running.
-bool IsTerminal(schema::TaskState state);
-const char* TaskStateName(schema::TaskState state);
 
 class SchedulingProjection {
  public:

@@ -20,30 +20,16 @@ std::string Flatten(capnp::MessageBuilder& message) {
   return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 
-void SetResources(schema::Resources::Builder out, const ResourceVector& r) {
-  out.setCpus(r.cpus.value());
-  out.setMemMb(r.mem_mb.value());
-  out.setDiskMb(r.disk_mb.value());
-  out.setGpus(r.gpus.value());
-}
-
 std::optional<std::string> AppValue(const ProjectionSet& set, const std::string& id, Revision* rev) {
-  auto it = set.history().apps().find(id);
-  if (it == set.history().apps().end() || it->second.deleted) return std::nullopt;
-  const auto& changes = it->second.changes;
-  auto defined = std::find_if(changes.rbegin(), changes.rend(),
-                              [](const AppChange& c) { return c.kind == ChangeKind::kDefined; });
-  if (defined == changes.rend()) return std::nullopt;  // scaled but never defined
-  const AppChange& last = changes.back();
+  const domain::AppDefinition* current = set.history().Current(id);
+  if (current == nullptr) return std::nullopt;  // deleted, or scaled but never defined
+  const AppChange& last = set.history().apps().find(id)->second.changes.back();
   *rev = last.audit.revision;
-  std::vector<capnp::word> words(defined->spec.size() / sizeof(capnp::word));
-  std::memcpy(words.data(), defined->spec.data(), words.size() * sizeof(capnp::word));
-  capnp::FlatArrayMessageReader spec(kj::arrayPtr(words.data(), words.size()));
   capnp::MallocMessageBuilder message;
   auto app = message.initRoot<schema::AppState>();
-  app.setSpec(spec.getRoot<schema::AppSpec>());
-  app.setVersion(defined->version);
-  app.setInstances(last.instances);
+  app.setSpec(current->spec->root());
+  app.setVersion(current->version);
+  app.setInstances(current->instances);
   app.setRevision(last.audit.revision);
   app.setPrincipal(last.audit.principal);
   app.setTimeNanos(last.audit.time_nanos);
@@ -97,13 +83,9 @@ std::optional<std::string> AgentValue(const ProjectionSet& set, const std::strin
   agent.setAgentId(id);
   agent.setHostname(info.hostname);
   agent.setStatus(AgentStatusName(info.status));
-  SetResources(agent.initTotal(), info.total);
-  SetResources(agent.initUsed(), info.used);
-  auto attrs = agent.initAttributes(static_cast<unsigned>(info.attributes.size()));
-  for (unsigned i = 0; i < info.attributes.size(); ++i) {
-    attrs[i].setKey(info.attributes[i].first);
-    attrs[i].setValue(info.attributes[i].second);
-  }
+  domain::ToSchema(agent.initTotal(), info.total);
+  domain::ToSchema(agent.initUsed(), info.used);
+  domain::ToSchema(agent.initAttributes(static_cast<unsigned>(info.attributes.size())), info.attributes);
   agent.setTasks(info.task_count);
   agent.setRevision(rev);
   return Flatten(message);

@@ -9,7 +9,6 @@
 #include "actors/allocator/offer_book.h"
 #include "actors/allocator/snapshot_input.h"
 #include "actors/protocol/offer_codec.h"
-#include "events/real_inputs.h"
 
 namespace regatta::allocator {
 namespace {
@@ -112,30 +111,31 @@ void RunCycle(AllocatorPointer self) {
   const bool anyone_wants = std::any_of(st.frameworks.begin(), st.frameworks.end(),
                                        [&](const auto& f) { return !st.book.Suppressed(f.first); });
   if (!anyone_wants) return;  // every framework is suppressed: skip the walk over the agents
-  const std::int64_t now = WallClockNanos();
+  const std::int64_t now = st.options.clock->NowNanos();
   AllocationInput input = CycleInput(st, now);
   if (input.frameworks.empty()) return;
   const std::vector<Offer> offers = Allocate(input);
   if (offers.empty()) return;
-  std::map<std::string, std::vector<OutstandingOffer>> by_framework;
-  for (OutstandingOffer& made : st.book.Record(offers, now)) by_framework[made.offer.framework_id].push_back(made);
+  std::map<std::string, std::vector<domain::NamedOffer>> by_framework;
+  for (OutstandingOffer& made : st.book.Record(offers, now)) {
+    by_framework[made.offer.framework_id].push_back({made.offer_id, made.offer});
+  }
   for (const auto& [framework, made] : by_framework) {
     self->send(st.frameworks.at(framework).handle, protocol::offers_atom::value,
                Wire{protocol::OffersMessage(made, st.view.next_revision())});
   }
 }
 
-void OnEvents(AllocatorPointer self, const Wire& wire) {
+void OnEvents(AllocatorPointer self, const CommittedBatch& batch) {
   std::vector<std::string> lost;
-  Status folded = protocol::ForEachCommitted(wire.bytes, [&](const Event& event) {
+  for (const Event& event : batch.events()) {
     auto e = event.envelope.getEvent();
     if (e.isAgentUnreachable()) lost.emplace_back(e.getAgentUnreachable().getAgentId());
     if (e.isAgentGone()) lost.emplace_back(e.getAgentGone().getAgentId());
     // Any event but a task's may change what an agent holds in all.
     if (!e.isTaskLaunched() && !e.isTaskStatusChanged()) self->state.cluster_total_stale = true;
     self->state.view.Apply(event);
-  });
-  if (!folded.ok()) std::cerr << "regatta allocator: " << folded.message() << "\n";
+  }
   for (const std::string& agent : lost) Tell(self, self->state.book.RescindAgent(agent));
   ScheduleCycle(self);
 }
@@ -182,11 +182,9 @@ void ForwardAccept(AllocatorPointer self, const std::string& framework, protocol
           [=](Wire& reply) {
             self->state.book.Settle(agent);
             auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "master reply");
-            if (!answer.ok() || !answer->root().isAcknowledged()) {
-              std::cerr << "regatta allocator: launch on " << agent << " not taken: "
-                        << (answer.ok() && answer->root().isRefused() ? answer->root().getRefused().cStr()
-                                                                      : "the master could not record it")
-                        << "\n";
+            const Status taken = answer.ok() ? protocol::StatusOfReply(answer->root()) : answer.status();
+            if (!taken.ok()) {
+              std::cerr << "regatta allocator: launch on " << agent << " not taken: " << taken.ToString() << "\n";
               LaunchFailed(self, framework, call);
             }
             ScheduleCycle(self);
@@ -216,7 +214,7 @@ void OnCall(AllocatorPointer self, framework_actor from, const Wire& wire) {
       return;
     case protocol::FrameworkCall::DECLINE: {
       const auto refuse = static_cast<std::int64_t>(call.getDecline().getRefuseSeconds() * 1e9);
-      const std::int64_t now = WallClockNanos();
+      const std::int64_t now = self->state.options.clock->NowNanos();
       for (auto id : call.getDecline().getOfferIds()) self->state.book.Decline(framework, id, refuse, now);
       break;
     }
@@ -230,10 +228,16 @@ void OnCall(AllocatorPointer self, framework_actor from, const Wire& wire) {
   ScheduleCycle(self);
 }
 
+void ScheduleTick(AllocatorPointer self) {
+  if (self->state.options.interval.count() > 0) {
+    self->delayed_send(self, self->state.options.interval, protocol::tick_atom::value);
+  }
+}
+
 protocol::allocator_actor::behavior_type AllocatorBehavior(AllocatorPointer self) {
-  self->delayed_send(self, self->state.options.interval, protocol::tick_atom::value);
+  ScheduleTick(self);
   return {
-      [=](protocol::events_atom, Wire wire) { OnEvents(self, wire); },
+      [=](protocol::events_atom, const CommittedBatchPtr& batch) { OnEvents(self, *batch); },
       [=](protocol::session_atom, Wire wire) { OnSession(self, wire); },
       [=](protocol::call_atom, framework_actor from, Wire wire) { OnCall(self, from, wire); },
       [=](protocol::cycle_atom) {
@@ -242,9 +246,9 @@ protocol::allocator_actor::behavior_type AllocatorBehavior(AllocatorPointer self
       },
       [=](protocol::tick_atom) {
         const auto timeout = std::chrono::nanoseconds(self->state.options.offer_timeout).count();
-        Tell(self, self->state.book.Expire(WallClockNanos(), timeout));
+        Tell(self, self->state.book.Expire(self->state.options.clock->NowNanos(), timeout));
         RunCycle(self);
-        self->delayed_send(self, self->state.options.interval, protocol::tick_atom::value);
+        ScheduleTick(self);
       },
   };
 }

@@ -24,18 +24,15 @@
 #include <string>
 #include <vector>
 
+#include "events/domain/commands.h"
 #include "projections/scheduling.h"
 
 namespace regatta::allocator {
 
-using projections::Quantity;
-using projections::ResourceVector;
-
-struct PortRange {
-  std::uint32_t begin = 0;  // inclusive
-  std::uint32_t end = 0;    // inclusive
-  bool operator==(const PortRange&) const = default;
-};
+using domain::Offer;
+using domain::PortRange;
+using domain::Quantity;
+using domain::ResourceVector;
 
 // An agent as the allocator sees it: what is free after tasks and
 // outstanding offers.
@@ -74,13 +71,6 @@ struct AllocationInput {
   std::uint64_t seed = 0;  // agents are visited in a seeded shuffle, so none is always last
   // An agent with less than this free (in cpus or memory) is not offered.
   ResourceVector min_offer{Quantity::FromDouble(0.01), Quantity::FromDouble(32), {}, {}};
-};
-
-struct Offer {
-  std::string framework_id;
-  std::string agent_id;
-  ResourceVector resources;
-  std::vector<PortRange> ports;
 };
 
 // The largest fraction of `total` that `held` is, over every resource the

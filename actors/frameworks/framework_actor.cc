@@ -4,9 +4,8 @@
 #include <map>
 #include <set>
 
-#include "actors/frameworks/services_planner.h"
+#include "actors/frameworks/launch_planner.h"
 #include "actors/protocol/offer_codec.h"
-#include "events/real_inputs.h"
 
 namespace regatta::frameworks {
 namespace {
@@ -19,7 +18,6 @@ using protocol::Wire;
 constexpr double kRefuseWhenIdleSeconds = 120;
 constexpr double kRefuseWhenWaitingSeconds = 1;
 constexpr std::int64_t kKillResendNanos = 10'000'000'000;
-constexpr std::chrono::seconds kTickPeriod{1};
 // A launch neither in the log nor reported failed after this long is
 // presumed lost on the way (the allocator's request to the master times
 // out after 30 s): it stops counting as live.
@@ -30,7 +28,7 @@ struct FrameworkState {
   protocol::master_actor master;
   protocol::allocator_actor allocator;
   projections::ProjectionSet view;
-  projections::StringMap<scheduling::BackoffState> backoff;  // by app id
+  projections::StringMap<placement::BackoffState> backoff;  // by app id
   std::map<std::string, std::int64_t> kills_sent;             // task -> when
   std::set<std::string> apps;  // the live apps of this framework's kind
   // Accepted, not yet in the log: task id -> (app id, when accepted).
@@ -50,18 +48,10 @@ void Call(FrameworkPointer self, protocol::Bytes call) {
 // A failed task puts its app in launch backoff (Marathon's backoffSeconds,
 // backoffFactor, maxLaunchDelaySeconds), timed by the event, not a clock.
 void NoteTaskEnd(FrameworkState& st, const std::string& app_id, schema::TaskState state, std::int64_t at) {
-  if (!scheduling::CountsTowardBackoff(scheduling::ToTaskPhase(state))) return;
-  auto app = st.view.history().apps().find(app_id);
-  if (app == st.view.history().apps().end()) return;
-  scheduling::BackoffPolicy policy;
-  for (const auto& change : app->second.changes) {
-    if (change.kind != projections::ChangeKind::kDefined) continue;
-    auto spec = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(change.spec.begin(), change.spec.end()),
-                                                          "app spec");
-    if (!spec.ok()) continue;
-    if (auto p = scheduling::BackoffPolicyOf(spec->root()); p.ok()) policy = *p;
-  }
-  st.backoff[app_id].RecordFailure(policy, at);
+  if (!placement::CountsTowardBackoff(state)) return;
+  const domain::AppDefinition* app = st.view.history().Current(app_id);
+  if (app == nullptr) return;  // deleted: nothing left to relaunch
+  st.backoff[app_id].RecordFailure(app->backoff, at);
 }
 
 // Keeps `apps` in step with an app event; true when the event may raise
@@ -93,10 +83,10 @@ bool MayLeaveExcess(const projections::ProjectionSet& view, schema::Envelope::Ev
   return e.isAppScaled() || e.isAppDeleted() || e.isAgentReregistered();
 }
 
-Folded Fold(FrameworkPointer self, const Wire& wire) {
+Folded Fold(FrameworkPointer self, const CommittedBatch& batch) {
   auto& st = self->state;
   Folded out;
-  Status folded = protocol::ForEachCommitted(wire.bytes, [&](const Event& event) {
+  for (const Event& event : batch.events()) {
     auto e = event.envelope.getEvent();
     if (TrackApp(st, e)) out.more_demand = true;
     if (MayLeaveExcess(st.view, e)) out.maybe_excess = true;
@@ -107,15 +97,14 @@ Folded Fold(FrameworkPointer self, const Wire& wire) {
       if (task != st.view.scheduling().tasks().end()) {
         // A task back from UNREACHABLE may have been replaced meanwhile.
         if (task->second.state == schema::TaskState::UNREACHABLE) out.maybe_excess = true;
-        if (task->second.framework_id == st.config.framework_id && projections::IsTerminal(status.getState())) {
+        if (task->second.framework_id == st.config.framework_id && domain::IsTerminal(status.getState())) {
           out.more_demand = true;
           NoteTaskEnd(st, task->second.app_id, status.getState(), event.envelope.getTimeNanos());
         }
       }
     }
     st.view.Apply(event);
-  });
-  if (!folded.ok()) std::cerr << "regatta " << st.config.framework_id << ": " << folded.message() << "\n";
+  }
   return out;
 }
 
@@ -126,7 +115,7 @@ void KillExcess(FrameworkPointer self) {
   const auto& usage = st.view.scheduling().usage_by_framework();
   const auto ours = usage.find(st.config.framework_id);
   if ((ours == usage.end() || ours->second.tasks == 0) && st.kills_sent.empty()) return;
-  const std::int64_t now = WallClockNanos();
+  const std::int64_t now = st.config.clock->NowNanos();
   for (const Excess& task : ExcessTasks(st.view)) {
     auto info = st.view.scheduling().tasks().find(task.task_id);
     if (info == st.view.scheduling().tasks().end() || info->second.framework_id != st.config.framework_id) continue;
@@ -151,7 +140,7 @@ PlannerInput PlannerFor(FrameworkState& st) {
   planner.state = &st.view;
   planner.framework_id = st.config.framework_id;
   planner.kind = st.config.kind;
-  planner.now_nanos = WallClockNanos();
+  planner.now_nanos = st.config.clock->NowNanos();
   planner.backoff = &st.backoff;
   planner.new_task_id = [](std::string_view app) { return projections::DnsLabelForApp(app) + "." + NewUuid(); };
   planner.unreachable_inactive_nanos = std::chrono::nanoseconds(st.config.unreachable_inactive).count();
@@ -171,7 +160,7 @@ bool Short(FrameworkState& st) {
   return false;
 }
 
-void Answer(FrameworkPointer self, const std::vector<protocol::ReceivedOffer>& received) {
+void Answer(FrameworkPointer self, const std::vector<domain::NamedOffer>& received) {
   auto& st = self->state;
   PlannerInput planner = PlannerFor(st);
   std::map<std::string, std::string> offer_of_agent;
@@ -182,7 +171,7 @@ void Answer(FrameworkPointer self, const std::vector<protocol::ReceivedOffer>& r
   const Plan plan = PlanLaunches(planner);
   bool waiting = false;  // some app is still short after this plan
   for (const AppNeed& need : plan.needs) waiting = waiting || need.planned < need.to_launch;
-  for (const master::AcceptOffer& accept : plan.accepts) {
+  for (const domain::AcceptOffer& accept : plan.accepts) {
     for (const auto& task : accept.tasks) st.launching[task.task_id] = {task.app_id, planner.now_nanos};
     Call(self, protocol::AcceptCall(st.config.framework_id, offer_of_agent[accept.agent_id], accept.tasks));
   }
@@ -218,13 +207,19 @@ void OnOffers(FrameworkPointer self, const Wire& wire) {
   Answer(self, offers);
 }
 
+void ScheduleTick(FrameworkPointer self) {
+  if (self->state.config.tick_period.count() > 0) {
+    self->delayed_send(self, self->state.config.tick_period, protocol::tick_atom::value);
+  }
+}
+
 protocol::framework_actor::behavior_type FrameworkBehavior(FrameworkPointer self) {
   Call(self, protocol::SubscribeCall(self->state.config.framework_id, self->state.config.role));
   if (!Short(self->state)) Call(self, protocol::SuppressCall(self->state.config.framework_id));
-  self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
+  ScheduleTick(self);
   return {
-      [=](protocol::events_atom, Wire wire) {
-        const Folded folded = Fold(self, wire);
+      [=](protocol::events_atom, const CommittedBatchPtr& batch) {
+        const Folded folded = Fold(self, *batch);
         if (folded.more_demand) Call(self, protocol::ReviveCall(self->state.config.framework_id));
         // ExcessTasks reads every task: only when the batch may have made
         // some (the tick catches the rest, and resends kills).
@@ -234,12 +229,12 @@ protocol::framework_actor::behavior_type FrameworkBehavior(FrameworkPointer self
       [=](protocol::tick_atom) {
         // Backoffs end and partitions outlast their grace without an event:
         // an app still short asks for offers again.
-        std::erase_if(self->state.launching, [now = WallClockNanos()](const auto& entry) {
+        std::erase_if(self->state.launching, [now = self->state.config.clock->NowNanos()](const auto& entry) {
           return now - entry.second.second > kLaunchingTimeoutNanos;
         });
         if (Short(self->state)) Call(self, protocol::ReviveCall(self->state.config.framework_id));
         KillExcess(self);
-        self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
+        ScheduleTick(self);
       },
   };
 }
@@ -251,8 +246,14 @@ std::vector<FrameworkConfig> BuiltInFrameworks(const master::MasterOptions& opti
     auto it = options.framework_roles.find(framework);
     return it == options.framework_roles.end() ? std::string("*") : it->second;
   };
-  return {{"services", role("services"), schema::WorkloadKind::SERVICE, options.unreachable_inactive},
-          {"jobs", role("jobs"), schema::WorkloadKind::JOB, options.unreachable_inactive}};
+  std::vector<FrameworkConfig> out = {
+      {"services", role("services"), schema::WorkloadKind::SERVICE, options.unreachable_inactive},
+      {"jobs", role("jobs"), schema::WorkloadKind::JOB, options.unreachable_inactive}};
+  for (FrameworkConfig& config : out) {
+    config.clock = options.clock;
+    if (options.tick_period.count() == 0) config.tick_period = std::chrono::milliseconds(0);
+  }
+  return out;
 }
 
 protocol::framework_actor SpawnFramework(caf::actor_system& system, FrameworkConfig config,
@@ -267,8 +268,8 @@ protocol::framework_actor SpawnFramework(caf::actor_system& system, FrameworkCon
         self->state.view = std::move(view);
         // Tasks and agents to plan on, app definitions to plan for.
         self->state.view.Narrow(projections::kSchedulingProjection | projections::kHistoryProjection);
-        for (const AppDefinition& app : LiveApps(self->state.view.history())) {
-          if (app.kind == config.kind) self->state.apps.insert(app.id);
+        for (const domain::AppDefinition* app : projections::LiveApps(self->state.view.history())) {
+          if (app->kind == config.kind) self->state.apps.insert(app->id);
         }
         return FrameworkBehavior(self);
       },

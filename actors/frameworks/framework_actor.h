@@ -1,5 +1,5 @@
 // A built-in framework as an actor: a thin shell around a planner
-// (services_planner.h). It folds the master's committed events into its own
+// (launch_planner.h). It folds the master's committed events into its own
 // projections, answers each batch of offers at once (accept with launches,
 // decline the rest with a refuse timeout), revives its offers when its
 // demand grows, and asks the master to kill its tasks beyond their app's
@@ -24,6 +24,11 @@ struct FrameworkConfig {
   schema::WorkloadKind kind = schema::WorkloadKind::SERVICE;
   // A task UNREACHABLE this long is replaced (Marathon's unreachableStrategy).
   std::chrono::milliseconds unreachable_inactive{std::chrono::minutes(5)};
+  // What backoff, kill resends and planning read the time from.
+  std::shared_ptr<const Clock> clock = SystemClock();
+  // How often it revives for apps that time alone made short, and resends
+  // kills; zero: never by itself (a test sends the ticks).
+  std::chrono::milliseconds tick_period{1000};
 };
 
 // services and jobs, in the roles options.framework_roles gives them ("*"

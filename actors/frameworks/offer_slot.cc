@@ -5,7 +5,7 @@
 namespace regatta::frameworks {
 namespace {
 
-using allocator::PortRange;
+using domain::PortRange;
 
 // Sorted and merged, so "the lowest free port" is the front and no port can
 // be handed out twice even if the offer listed overlapping ranges.
@@ -30,7 +30,7 @@ std::uint64_t CountPorts(const std::vector<PortRange>& ranges) {
   return n;
 }
 
-bool Below(projections::Quantity have, projections::Quantity want) {
+bool Below(domain::Quantity have, domain::Quantity want) {
   return have.milli() < want.milli();
 }
 
@@ -77,11 +77,11 @@ const char* ShortfallText(Shortfall why) {
   return "unknown";
 }
 
-std::vector<OfferSlot> MakeSlots(const std::vector<allocator::Offer>& offers,
+std::vector<OfferSlot> MakeSlots(const std::vector<domain::Offer>& offers,
                                  std::string_view framework_id,
                                  const projections::SchedulingProjection& cluster) {
   std::vector<OfferSlot> slots;
-  for (const allocator::Offer& offer : offers) {
+  for (const domain::Offer& offer : offers) {
     if (offer.framework_id != framework_id) continue;  // not ours to use or decline
     OfferSlot slot;
     slot.offer = &offer;

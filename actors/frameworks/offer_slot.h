@@ -6,21 +6,22 @@
 #include <cstdint>
 #include <vector>
 
-#include "actors/allocator/drf.h"
-#include "actors/frameworks/app_definition.h"
-#include "actors/master/master_core.h"
+#include "events/domain/app_definition.h"
+#include "events/domain/commands.h"
 #include "projections/scheduling.h"
 
 namespace regatta::frameworks {
 
+using domain::AppDefinition;
+
 struct OfferSlot {
-  const allocator::Offer* offer = nullptr;
+  const domain::Offer* offer = nullptr;
   const projections::AgentInfo* agent = nullptr;  // nullptr: unknown or not active
   std::size_t agent_index = 0;  // dense over the offers' agents, in id order
-  projections::ResourceVector left;
-  std::vector<allocator::PortRange> free_ports;  // sorted, disjoint, none empty
+  domain::ResourceVector left;
+  std::vector<domain::PortRange> free_ports;  // sorted, disjoint, none empty
   std::uint64_t ports_left = 0;
-  std::vector<master::TaskToLaunch> tasks;
+  std::vector<domain::TaskToLaunch> tasks;
 };
 
 // Why an offer cannot take one more task of an app, whatever its
@@ -32,7 +33,7 @@ const char* ShortfallText(Shortfall why);
 // The offers addressed to `framework_id`, sorted by agent id (then input
 // order), with their agents looked up in `cluster`. The slots point into
 // `offers` and `cluster`: both must outlive them.
-std::vector<OfferSlot> MakeSlots(const std::vector<allocator::Offer>& offers,
+std::vector<OfferSlot> MakeSlots(const std::vector<domain::Offer>& offers,
                                  std::string_view framework_id,
                                  const projections::SchedulingProjection& cluster);
 

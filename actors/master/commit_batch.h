@@ -21,8 +21,18 @@
 #include <vector>
 
 #include "actors/master/master_core.h"
+#include "events/committed_batch.h"
 
 namespace regatta::master {
+
+// Where a staged outcome's events landed: event(i) is its events[i] as the
+// log took it, decoded, with its revision. The effects read it (a launch's
+// order carries its TaskLaunched), so nothing is decoded again.
+struct Committed {
+  CommittedBatchPtr batch;  // null when the outcome wrote nothing or the append failed
+  std::size_t first = 0;
+  const Event& event(std::size_t i) const { return batch->events()[first + i]; }
+};
 
 class CommitBatch {
  public:
@@ -30,7 +40,7 @@ class CommitBatch {
 
   // What to do once the staged outcome is durable and applied (Ok), or
   // when the log refused the batch (the error): replies and effects.
-  using Done = std::function<void(const Status&, const Outcome&)>;
+  using Done = std::function<void(const Status&, const Outcome&, const Committed&)>;
 
   // True when a command touching `keys` must wait for the staged ones.
   bool Conflicts(const std::vector<std::string>& keys) const {

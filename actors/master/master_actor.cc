@@ -7,6 +7,7 @@
 
 #include "actors/allocator/allocator_actor.h"
 #include "actors/frameworks/framework_actor.h"
+#include "actors/master/heartbeats.h"
 #include "actors/master/master_spawn.h"
 #include "actors/master/master_state.h"
 #include "actors/protocol/node_config.h"
@@ -14,9 +15,8 @@
 #include "actors/runtime/signals.h"
 #include "events/codec.h"
 #include "events/log_uri.h"
-#include "events/real_inputs.h"
 #include "events/snapshot_store.h"
-#include "events/time_format.h"
+#include "events/base/time_format.h"
 #include "projections/replay.h"
 
 namespace regatta::master {
@@ -26,58 +26,45 @@ using protocol::agent_actor;
 using protocol::master_actor;
 using protocol::Wire;
 
-// How often the master checks heartbeats and considers a snapshot.
-constexpr std::chrono::milliseconds kTickPeriod{100};
 constexpr int kIdleTicksBeforeSnapshot = 10;
 
-Wire Acknowledged(const Outcome&) { return Wire{protocol::AcknowledgedReply()}; }
+Wire Acknowledged(const Outcome&, const Committed&) { return Wire{protocol::AcknowledgedReply()}; }
 
 void SendKills(MasterPointer self, const Outcome& outcome) {
   for (const Effect& effect : outcome.effects) {
     if (effect.kind != Effect::Kind::kKillTask) continue;
     auto session = self->state.sessions.find(effect.agent_id);
-    if (session == self->state.sessions.end()) continue;
+    if (session == self->state.sessions.end()) continue;  // told on reregistration (master_core.h)
     self->send(session->second.handle, protocol::master_atom::value,
-               Wire{protocol::KillTaskMessage(effect.task_id, 3.0)});
+               Wire{protocol::KillTaskMessage(effect.task_id, effect.grace_seconds)});
   }
-}
-
-// The app's current spec, as the history projection stores it.
-const std::string* CurrentSpec(const MasterState& st, const std::string& app_id) {
-  auto app = st.projections.history().apps().find(app_id);
-  if (app == st.projections.history().apps().end()) return nullptr;
-  const std::string* spec = nullptr;
-  for (const auto& change : app->second.changes) {
-    if (change.kind == projections::ChangeKind::kDefined) spec = &change.spec;
-  }
-  return spec;
 }
 
 // Orders the agent of every task the outcome launched to run it, with the
-// app's current spec: one RunTasks message per agent.
-void DispatchRunTasks(MasterPointer self, const Outcome& outcome) {
-  std::map<std::string, protocol::Received<schema::AppSpec>> specs;  // by app; the readers point into them
+// app's current spec: one RunTasks message per agent. The launches are
+// read from the committed batch, the specs from the history's current
+// definitions: both decoded already.
+void DispatchRunTasks(MasterPointer self, const Outcome& outcome, const Committed& committed) {
   std::map<std::string, std::vector<std::pair<schema::TaskLaunched::Reader, schema::AppSpec::Reader>>> by_agent;
-  std::vector<std::unique_ptr<EventDecoder>> decoders;  // an Event borrows from its decoder
-  for (const EncodedEvent& encoded : outcome.events) {
-    decoders.push_back(std::make_unique<EventDecoder>());
-    auto event = decoders.back()->Decode(LoggedEvent{0, encoded.bytes});
-    if (!event.ok() || !event->envelope.getEvent().isTaskLaunched()) continue;
-    auto task = event->envelope.getEvent().getTaskLaunched();
-    if (!self->state.sessions.count(task.getAgentId())) continue;
-    auto spec = specs.find(task.getAppId().cStr());
-    if (spec == specs.end()) {
-      const std::string* bytes = CurrentSpec(self->state, task.getAppId());
-      if (bytes == nullptr) continue;
-      auto reader = protocol::Received<schema::AppSpec>::Read(protocol::Bytes(bytes->begin(), bytes->end()), "app spec");
-      if (!reader.ok()) continue;
-      spec = specs.emplace(task.getAppId().cStr(), std::move(*reader)).first;
-    }
-    by_agent[task.getAgentId()].emplace_back(task, spec->second.root());
+  for (const Effect& effect : outcome.effects) {
+    if (effect.kind != Effect::Kind::kRunTask || !self->state.sessions.count(effect.agent_id)) continue;
+    auto task = committed.event(effect.event).envelope.getEvent().getTaskLaunched();
+    const domain::AppDefinition* app = self->state.projections.history().Current(projections::View(task.getAppId()));
+    if (app == nullptr) continue;  // deleted meanwhile: the task is excess, and killed as such
+    by_agent[effect.agent_id].emplace_back(task, app->spec->root());
   }
   for (const auto& [agent, tasks] : by_agent) {
     self->send(self->state.sessions.at(agent).handle, protocol::master_atom::value,
                Wire{protocol::RunTasksMessage(tasks)});
+  }
+}
+
+// Updates the decision acknowledged but would not record: each one names a
+// confused sender, so it is counted and logged, never dropped in silence.
+void ReportRefusedUpdates(MasterState& st, const Outcome& outcome) {
+  for (const std::string& why : outcome.refused_updates) {
+    ++st.refused_updates;
+    std::cerr << "regatta master: status update not recorded (" << st.refused_updates << " so far): " << why << "\n";
   }
 }
 
@@ -102,13 +89,14 @@ caf::result<Wire> OnRegister(MasterPointer self, agent_actor agent, protocol::Re
   const std::vector<std::string> keys = RegistrationKeys(self->state.projections, command);
   const std::string hostname = command.hostname;
   return Submit(
-      self, keys, [self, command] { return DecideRegisterAgent(self->state.projections, command, Context()); },
-      [self, agent, hostname](const Outcome& outcome) {
+      self, keys,
+      [self, command] { return DecideRegisterAgent(self->state.projections, command, Context(self->state)); },
+      [self, agent, hostname](const Outcome& outcome, const Committed&) {
         std::string id;
         for (const Effect& e : outcome.effects) {
           if (e.kind == Effect::Kind::kAgentRegistered) id = e.agent_id;
         }
-        self->state.sessions[id] = AgentSession{agent, WallClockNanos()};
+        self->state.sessions[id] = AgentSession{agent, self->state.clock->NowNanos()};
         TellAllocator(self, id, true);
         SendKills(self, outcome);
         if (self->state.options.log_registrations) {
@@ -123,9 +111,9 @@ Wire OnHeartbeat(MasterPointer self, protocol::Heartbeat::Reader message) {
   if (session == self->state.sessions.end()) {
     // This master does not know the agent's session (it restarted, or
     // declared the agent unreachable): the agent must reregister.
-    return Wire{protocol::RefusedReply("unknown session: register again")};
+    return ReplyFor(Status::Field(StatusCode::kFailedPrecondition, "agentId", "no session: register again"));
   }
-  session->second.last_seen_nanos = WallClockNanos();
+  session->second.last_seen_nanos = self->state.clock->NowNanos();
   return Wire{protocol::AcknowledgedReply()};
 }
 
@@ -133,10 +121,11 @@ caf::result<Wire> OnStatus(MasterPointer self, protocol::StatusUpdate::Reader me
   StatusUpdate command = protocol::ToCommand(message);
   return Submit(
       self, {"task:" + command.task_id},
-      [self, command] { return DecideStatusUpdate(self->state.projections, command, Context()); },
-      [self](const Outcome& outcome) {
+      [self, command] { return DecideStatusUpdate(self->state.projections, command, Context(self->state)); },
+      [self](const Outcome& outcome, const Committed& committed) {
+        ReportRefusedUpdates(self->state, outcome);
         SendKills(self, outcome);
-        return Acknowledged(outcome);
+        return Acknowledged(outcome, committed);
       });
 }
 
@@ -154,35 +143,35 @@ caf::result<Wire> OnStatuses(MasterPointer self, capnp::List<protocol::StatusUpd
       self, keys,
       [self, commands]() -> Result<Outcome> {
         Outcome all;
-        const CommandContext context = Context();
+        const CommandContext context = Context(self->state);
         for (const StatusUpdate& command : commands) {
           auto outcome = DecideStatusUpdate(self->state.projections, command, context);
           if (!outcome.ok()) {
-            std::cerr << "regatta master: status update dropped: " << outcome.status().message() << "\n";
+            all.refused_updates.push_back(outcome.status().message());
             continue;
           }
           for (auto& e : outcome->events) all.events.push_back(std::move(e));
           for (auto& e : outcome->effects) all.effects.push_back(std::move(e));
+          for (auto& r : outcome->refused_updates) all.refused_updates.push_back(std::move(r));
         }
         return all;
       },
-      [self](const Outcome& outcome) {
+      [self](const Outcome& outcome, const Committed& committed) {
+        ReportRefusedUpdates(self->state, outcome);
         SendKills(self, outcome);
-        return Acknowledged(outcome);
+        return Acknowledged(outcome, committed);
       });
 }
 
-caf::result<Wire> OnKill(MasterPointer self, const std::string& task_id) {
-  const auto& tasks = self->state.projections.scheduling().tasks();
-  auto task = tasks.find(task_id);
-  if (task == tasks.end()) return ReplyFor(Status::NotFound("no live task " + task_id));
-  if (!self->state.sessions.count(task->second.agent_id)) {
-    return ReplyFor(Status::Unavailable("the agent of " + task_id + " is not connected; try again"));
-  }
-  Outcome kill;
-  kill.effects.push_back({Effect::Kind::kKillTask, task->second.agent_id, task_id});
-  SendKills(self, kill);
-  return Acknowledged(kill);
+caf::result<Wire> OnKill(MasterPointer self, const std::string& task_id, const CommandContext& context) {
+  const domain::KillTask command{task_id};
+  return Submit(
+      self, {"task:" + task_id},
+      [self, command, context] { return DecideKillTask(self->state.projections, command, context); },
+      [self](const Outcome& outcome, const Committed& committed) {
+        SendKills(self, outcome);
+        return Acknowledged(outcome, committed);
+      });
 }
 
 caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::ClientMessage> received) {
@@ -190,8 +179,9 @@ caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::Clie
   // message through this shared copy.
   auto keep = std::make_shared<protocol::Received<protocol::ClientMessage>>(std::move(received));
   auto message = keep->root();
-  CommandContext context = Context();
+  CommandContext context = Context(self->state);
   if (message.getPrincipal().size()) context.principal = message.getPrincipal();
+  context.reason = message.getReason();
   switch (message.which()) {
     case protocol::ClientMessage::DEFINE_APP: {
       return Submit(
@@ -213,7 +203,7 @@ caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::Clie
           Acknowledged);
     }
     case protocol::ClientMessage::KILL_TASK:
-      return OnKill(self, message.getKillTask());
+      return OnKill(self, message.getKillTask(), context);
     case protocol::ClientMessage::PING:
       if (!self->current_sender()) {
         std::cerr << "regatta master: a client's ping arrived without a sender CAF could resolve; "
@@ -229,10 +219,11 @@ caf::result<Wire> OnLaunch(MasterPointer self, protocol::Launch::Reader message)
   std::vector<std::string> keys{"agent:" + command.agent_id};
   for (const auto& task : command.tasks) keys.push_back("task:" + task.task_id);
   return Submit(
-      self, keys, [self, command] { return DecideAcceptOffer(self->state.projections, command, Context()); },
-      [self](const Outcome& outcome) {
-        DispatchRunTasks(self, outcome);
-        return Acknowledged(outcome);
+      self, keys,
+      [self, command] { return DecideAcceptOffer(self->state.projections, command, Context(self->state)); },
+      [self](const Outcome& outcome, const Committed& committed) {
+        DispatchRunTasks(self, outcome, committed);
+        return Acknowledged(outcome, committed);
       });
 }
 
@@ -258,24 +249,25 @@ void Snapshot(MasterState& st) {
 // Agents not heard from for --heartbeat-timeout become UNREACHABLE, all in
 // one append: one sync for a rack that went away, not one per agent (the
 // master would stop hearing the others' heartbeats meanwhile).
+// (heartbeats.h says when.)
 void CheckHeartbeats(MasterPointer self) {
   auto& st = self->state;
-  const std::int64_t now = WallClockNanos();
-  const std::int64_t timeout = std::chrono::nanoseconds(st.options.heartbeat_timeout).count();
-  // A master that could not read its mailbox for a while (a long append, a
-  // starved machine) has not heard heartbeats that were sent: it judges
-  // nobody on this tick, and gives everyone until the next.
-  const std::int64_t late_tick = now - st.last_tick_nanos - std::chrono::nanoseconds(kTickPeriod).count();
-  st.last_tick_nanos = now;
-  if (late_tick > timeout / 2) return;
+  const HeartbeatTick tick{st.clock->NowNanos(), st.last_tick_nanos,
+                           std::chrono::nanoseconds(st.options.tick_period).count(),
+                           std::chrono::nanoseconds(st.options.heartbeat_timeout).count()};
+  st.last_tick_nanos = tick.now_nanos;
+  if (TickIsLate(tick)) return;
   Flush(self);  // decide against everything acknowledged so far
   for (const auto& [id, session] : st.sessions) {
-    if (now - session.last_seen_nanos <= timeout) continue;
-    auto outcome = DecideAgentUnreachable(st.projections, id, Context());
-    if (!outcome.ok()) continue;
+    if (!MissedHeartbeats(session.last_seen_nanos, tick)) continue;
+    auto outcome = DecideAgentUnreachable(st.projections, id, Context(st));
+    if (!outcome.ok()) {
+      std::cerr << "regatta master: agent " << id << ": " << outcome.status().message() << "\n";
+      continue;
+    }
     std::vector<std::string> keys{"agent:" + id};
     for (const std::string& task : st.projections.scheduling().TasksOn(id)) keys.push_back("task:" + task);
-    st.batch.Stage(keys, std::move(*outcome), [self, id = id](const Status& appended, const Outcome&) {
+    st.batch.Stage(keys, std::move(*outcome), [self, id = id](const Status& appended, const Outcome&, const Committed&) {
       if (!appended.ok()) return;  // the log did not take it: try again next tick
       std::cerr << "regatta master: agent " << id << " is unreachable\n";
       self->state.sessions.erase(id);
@@ -292,8 +284,15 @@ Result<protocol::Received<T>> Read(const Wire& wire, const char* what) {
   return message;
 }
 
+void ScheduleTick(MasterPointer self) {
+  if (self->state.options.tick_period.count() > 0) {
+    self->delayed_send(self, self->state.options.tick_period, protocol::tick_atom::value);
+  }
+}
+
 master_actor::behavior_type MasterBehavior(MasterPointer self) {
-  self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
+  self->state.last_tick_nanos = self->state.clock->NowNanos();
+  ScheduleTick(self);
   return {
       [=](protocol::agent_atom, agent_actor agent, Wire wire) -> caf::result<Wire> {
         auto message = Read<protocol::AgentMessage>(wire, "agent message");
@@ -324,7 +323,7 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
       [=](protocol::tick_atom) {
         CheckHeartbeats(self);
         Snapshot(self->state);
-        self->delayed_send(self, kTickPeriod, protocol::tick_atom::value);
+        ScheduleTick(self);
       },
   };
 }
@@ -333,13 +332,15 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
 // of the master's projections as their starting view.
 void StartFrameworks(MasterPointer self) {
   const master_actor me = caf::actor_cast<master_actor>(self);
-  self->state.allocator = allocator::SpawnAllocator(self->system(), me, self->state.projections,
-                                                    self->state.options.allocation);
+  allocator::AllocatorOptions allocation = self->state.options.allocation;
+  allocation.clock = self->state.options.clock;
+  if (self->state.options.tick_period.count() == 0) allocation.interval = std::chrono::milliseconds(0);
+  self->state.allocator = allocator::SpawnAllocator(self->system(), me, self->state.projections, allocation);
   self->link_to(self->state.allocator);
   for (const frameworks::FrameworkConfig& config : frameworks::BuiltInFrameworks(self->state.options)) {
     auto registered = CommitAlone(self, [&] {
       return DecideRegisterFramework(self->state.projections, {config.framework_id, config.framework_id, config.role},
-                                     Context());
+                                     Context(self->state));
     });
     if (!registered.ok()) {
       std::cerr << "regatta master: framework " << config.framework_id << ": " << registered.status().message() << "\n";
@@ -379,6 +380,7 @@ Result<master_actor> SpawnMaster(caf::actor_system& system, const MasterOptions&
   return system.spawn<caf::detached>([owned_log, state = std::move(*projections), options](MasterPointer self,
                                                                                           int) mutable {
     self->state.log = std::move(owned_log);
+    self->state.clock = options.clock;
     self->state.projections = std::move(state);
     self->state.options = options;
     StartFrameworks(self);

@@ -20,7 +20,8 @@
 #include <string>
 
 #include "actors/allocator/allocator_options.h"
-#include "events/status.h"
+#include "events/base/clock.h"
+#include "events/base/status.h"
 
 namespace regatta::master {
 
@@ -37,6 +38,12 @@ struct MasterOptions {
   // not listed runs in "*".
   std::map<std::string, std::string> framework_roles;
   bool log_registrations = true;  // off for thousands of simulated agents
+  // Where the master, its allocator and its frameworks read the time; a
+  // test gives a ManualClock and moves it.
+  std::shared_ptr<const Clock> clock = SystemClock();
+  // How often the master checks heartbeats and considers a snapshot; zero:
+  // never by itself (a test sends the ticks).
+  std::chrono::milliseconds tick_period{100};
 };
 
 // Runs the master until SIGINT/SIGTERM. Errors (a log that will not open,

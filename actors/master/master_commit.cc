@@ -4,7 +4,8 @@
 
 #include "actors/protocol/offer_codec.h"
 #include "events/codec.h"
-#include "events/real_inputs.h"
+#include "events/base/clock.h"
+#include "events/committed_batch.h"
 #include "projections/replay.h"
 
 namespace regatta::master {
@@ -14,57 +15,64 @@ namespace {
 // mailbox to drain: it bounds the append and the latency of its first reply.
 constexpr std::size_t kMaxBatchEvents = 4096;
 
-void Publish(MasterState& st, const std::vector<EncodedEvent>& events, const std::vector<Revision>& revisions) {
-  if (events.empty()) return;
-  protocol::Wire batch{protocol::EventBatchMessage(events, revisions)};
+// Every subscriber folds the same decoded batch: in this process, so the
+// pointer is all that travels.
+void Publish(MasterState& st, const CommittedBatchPtr& batch) {
+  if (batch == nullptr || batch->empty()) return;
   if (st.allocator) caf::anon_send(st.allocator, protocol::events_atom::value, batch);
   for (const auto& framework : st.frameworks) caf::anon_send(framework, protocol::events_atom::value, batch);
 }
 
 // After a failed append: fold in (and publish) whatever the log holds past
 // the projections, so memory never trails the log for long and never runs
-// ahead of it.
+// ahead of it. A timed-out Kafka commit may have landed after all.
 void CatchUpAndPublish(MasterState& st) {
   const Revision before = st.projections.next_revision();
-  if (!projections::CatchUp(*st.log, st.projections).ok()) return;
-  std::vector<EncodedEvent> events;
-  std::vector<Revision> revisions;
-  (void)st.log->Scan(before, st.projections.next_revision(), [&](const LoggedEvent& e) {
-    events.push_back({"", "", std::string(e.bytes)});
-    revisions.push_back(e.revision);
+  if (Status caught = projections::CatchUp(*st.log, st.projections); !caught.ok()) {
+    std::cerr << "regatta master: catching up with the log after a failed append: " << caught.message() << "\n";
+    return;
+  }
+  std::vector<OwnedEvent> owned;
+  const Status scanned = st.log->Scan(before, st.projections.next_revision(), [&](const LoggedEvent& e) {
+    owned.push_back({e.revision, std::string(e.bytes)});
     return true;
   });
-  Publish(st, events, revisions);
+  if (!scanned.ok()) {
+    // The projections have the events; the subscribers would miss them and
+    // plan on a stale view, so they must not be left to guess.
+    std::cerr << "regatta master: the events after a failed append could not be read back for the "
+                 "allocator and the frameworks: " << scanned.message() << "\n";
+    return;
+  }
+  std::vector<std::string_view> envelopes;
+  std::vector<Revision> revisions;
+  for (const OwnedEvent& e : owned) {
+    envelopes.emplace_back(e.bytes);
+    revisions.push_back(e.revision);
+  }
+  Publish(st, CommittedBatch::Make(envelopes, revisions));
 }
 
-Status AppendAndApply(MasterState& st, std::vector<EncodedEvent>& events) {
+// Appends, then applies and publishes the batch, decoded once.
+Result<CommittedBatchPtr> AppendAndApply(MasterState& st, const std::vector<EncodedEvent>& events) {
   auto revisions = st.log->Append(events);
   if (!revisions.ok()) {
     CatchUpAndPublish(st);
     return revisions.status();
   }
-  EventDecoder decoder;
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    auto event = decoder.Decode(LoggedEvent{(*revisions)[i], events[i].bytes});
-    if (!event.ok()) return event.status();  // cannot happen: we encoded it
-    st.projections.Apply(*event);
-  }
-  Publish(st, events, *revisions);
-  return Status::Ok();
+  CommittedBatchPtr batch = CommittedBatch::Make(events, *revisions);
+  for (const Event& event : batch->events()) st.projections.Apply(event);
+  Publish(st, batch);
+  return batch;
 }
 
 }  // namespace
 
-CommandContext Context() {
-  return CommandContext{WallClockNanos(), "regatta:master", NewUuid(), [] { return NewUuid(); }};
+CommandContext Context(const MasterState& st) {
+  return CommandContext{st.clock->NowNanos(), "regatta:master", "", NewUuid(), [] { return NewUuid(); }};
 }
 
-protocol::Wire ReplyFor(const Status& status) {
-  if (status.code() == StatusCode::kUnavailable || status.code() == StatusCode::kIoError) {
-    return protocol::Wire{protocol::UnavailableReply(status.message())};
-  }
-  return protocol::Wire{protocol::RefusedReply(status.message())};
-}
+protocol::Wire ReplyFor(const Status& status) { return protocol::Wire{protocol::FailureReply(status)}; }
 
 void Flush(MasterPointer self) {
   auto staged = self->state.batch.Take();
@@ -73,12 +81,21 @@ void Flush(MasterPointer self) {
   for (auto& s : staged) {
     for (auto& e : s.outcome.events) events.push_back(std::move(e));
   }
-  const Status appended = events.empty() ? Status::Ok() : AppendAndApply(self->state, events);
-  // Each Done reads its own events (DispatchRunTasks does): hand them back.
-  auto next = events.begin();
+  Status appended;
+  CommittedBatchPtr batch;
+  if (!events.empty()) {
+    auto committed = AppendAndApply(self->state, events);
+    if (committed.ok()) {
+      batch = std::move(*committed);
+    } else {
+      appended = committed.status();
+    }
+  }
+  // Each Done finds its own events in the batch, in the order staged.
+  std::size_t first = 0;
   for (auto& s : staged) {
-    for (auto& e : s.outcome.events) e = std::move(*next++);
-    s.done(appended, s.outcome);
+    s.done(appended, s.outcome, Committed{batch, first});
+    first += s.outcome.events.size();
   }
 }
 
@@ -87,7 +104,7 @@ caf::result<protocol::Wire> Submit(MasterPointer self, const std::vector<std::st
   if (self->state.batch.Conflicts(keys)) Flush(self);
   auto outcome = decide();
   if (!outcome.ok()) return ReplyFor(outcome.status());
-  if (outcome->events.empty()) return after(*outcome);
+  if (outcome->events.empty()) return after(*outcome, Committed{});
   auto promise = self->make_response_promise<protocol::Wire>();
   if (!promise.pending()) {
     // CAF delivered the request without a sender it could resolve: CAF
@@ -100,8 +117,9 @@ caf::result<protocol::Wire> Submit(MasterPointer self, const std::vector<std::st
                  "but no reply can be sent\n";
   }
   self->state.batch.Stage(keys, std::move(*outcome),
-                          [promise, after = std::move(after)](const Status& s, const Outcome& o) mutable {
-                            promise.deliver(s.ok() ? after(o) : ReplyFor(s));
+                          [promise, after = std::move(after)](const Status& s, const Outcome& o,
+                                                              const Committed& c) mutable {
+                            promise.deliver(s.ok() ? after(o, c) : ReplyFor(s));
                           });
   if (self->state.batch.events() >= kMaxBatchEvents) {
     Flush(self);
@@ -120,10 +138,11 @@ Result<Outcome> CommitAlone(MasterPointer self, const Decide& decide) {
   if (!outcome.ok() || outcome->events.empty()) return outcome;
   Status result;
   Outcome done;
-  self->state.batch.Stage({CommitBatch::kEverything}, std::move(*outcome), [&](const Status& s, const Outcome& o) {
-    result = s;
-    done = o;
-  });
+  self->state.batch.Stage({CommitBatch::kEverything}, std::move(*outcome),
+                          [&](const Status& s, const Outcome& o, const Committed&) {
+                            result = s;
+                            done = o;
+                          });
   Flush(self);
   if (!result.ok()) return result;
   return done;

@@ -5,15 +5,16 @@
 
 #include <capnp/message.h>
 
-#include "actors/scheduling/task_lifecycle.h"
 #include "events/codec.h"
+#include "events/domain/app_spec_check.h"
 
 namespace regatta::master {
 namespace {
 
-using scheduling::Decide;
-using scheduling::Decision;
-using scheduling::ToTaskPhase;
+using domain::DecideTransition;
+using domain::PortRange;
+using domain::TaskState;
+using domain::Transition;
 
 // Builds the events of one command, all stamped alike.
 class Emitter {
@@ -26,6 +27,7 @@ class Emitter {
     stamp.event_id = context_.new_id ? context_.new_id() : "";
     stamp.time_nanos = context_.now_nanos;
     stamp.principal = context_.principal;
+    stamp.reason = context_.reason;
     stamp.correlation_id = context_.correlation_id;
     capnp::MallocMessageBuilder message;
     auto envelope = InitEnvelope(message, stamp);
@@ -56,8 +58,18 @@ void FillAgent(Builder a, const std::string& id, const RegisterAgent& command) {
   a.setAgentId(id);
   a.setHostname(command.hostname);
   a.setAddress(command.address);
-  ToSchema(a.initResources(), command.resources, command.ports);
-  ToSchema(a.initAttributes(static_cast<unsigned>(command.attributes.size())), command.attributes);
+  domain::ToSchema(a.initResources(), command.resources, command.ports);
+  domain::ToSchema(a.initAttributes(static_cast<unsigned>(command.attributes.size())), command.attributes);
+}
+
+// An order to kill `task` on `agent`, with its app's grace period (Marathon's
+// default of 3 s for a task whose app is gone).
+Effect KillEffect(const ProjectionSet& state, const std::string& agent, const std::string& task,
+                  const std::string& app_id) {
+  const domain::AppDefinition* app = state.history().Current(app_id);
+  Effect kill{Effect::Kind::kKillTask, agent, task};
+  kill.grace_seconds = app != nullptr ? app->kill_grace_seconds : 3.0;
+  return kill;
 }
 
 // The reported task states against the log's, for a returning agent.
@@ -70,11 +82,16 @@ void Reconcile(const ProjectionSet& state, const RegisterAgent& command, Emitter
     auto known = tasks.find(report.task_id);
     if (known == tasks.end() || known->second.agent_id != command.agent_id) {
       // Unknown to the log (or ended there): it must not keep running.
-      out.effects.push_back({Effect::Kind::kKillTask, command.agent_id, report.task_id});
+      out.effects.push_back(KillEffect(state, command.agent_id, report.task_id, ""));
       continue;
     }
-    const auto decision = Decide(ToTaskPhase(known->second.state), ToTaskPhase(report.state));
-    if (decision.decision == Decision::kApply) {
+    if (known->second.state == TaskState::KILLING && !domain::IsTerminal(report.state)) {
+      // The kill was recorded while the agent was away: order it again.
+      out.effects.push_back(KillEffect(state, command.agent_id, report.task_id, known->second.app_id));
+      continue;
+    }
+    const auto decision = DecideTransition(known->second.state, report.state);
+    if (decision.decision == Transition::kApply) {
       emit.Status(report.task_id, command.agent_id, report.state, "REASON_RECONCILIATION",
                   "reported by the agent on reregistration");
     }
@@ -88,7 +105,7 @@ void Reconcile(const ProjectionSet& state, const RegisterAgent& command, Emitter
 }
 
 Status CheckFits(const std::string& where, const ResourceVector& want, const ResourceVector& have) {
-  auto check = [&](const char* name, projections::Quantity w, projections::Quantity h) -> Status {
+  auto check = [&](const char* name, domain::Quantity w, domain::Quantity h) -> Status {
     if (w.milli() <= h.milli()) return Status::Ok();
     return Status::InvalidArgument(where + "." + name + ": " + std::to_string(w.value()) +
                                    " exceeds the " + std::to_string(h.value()) + " available");
@@ -122,6 +139,9 @@ Status CheckTasks(const ProjectionSet& state, const AcceptOffer& command) {
     if (!ids.insert(task.task_id).second || state.scheduling().tasks().count(task.task_id)) {
       return Status::InvalidArgument(where + ".taskId: " + task.task_id + " is already in use");
     }
+    for (auto amount : {task.resources.cpus, task.resources.mem_mb, task.resources.disk_mb, task.resources.gpus}) {
+      if (amount.milli() < 0) return Status::InvalidField(where + ".resources", "amounts must not be negative");
+    }
     for (std::uint32_t port : task.host_ports) {
       if (!InRanges(port, command.offered_ports)) {
         return Status::InvalidArgument(where + ".hostPorts: " + std::to_string(port) + " is not in the offer");
@@ -140,36 +160,28 @@ Status CheckTasks(const ProjectionSet& state, const AcceptOffer& command) {
   return Status::Ok();
 }
 
+Status CheckAgentResources(const RegisterAgent& command) {
+  const ResourceVector& r = command.resources;
+  const std::pair<const char*, domain::Quantity> amounts[] = {
+      {"resources.cpus", r.cpus}, {"resources.mem", r.mem_mb}, {"resources.disk", r.disk_mb}, {"resources.gpus", r.gpus}};
+  for (const auto& [field, amount] : amounts) {
+    REGATTA_RETURN_IF_ERROR(domain::CheckResourceAmount(field, amount.value()));
+  }
+  return domain::CheckPortRanges("resources.ports", command.ports);
+}
+
 }  // namespace
-
-void ToSchema(capnp::List<schema::KeyValue>::Builder out, const Attributes& pairs) {
-  for (unsigned i = 0; i < pairs.size(); ++i) {
-    out[i].setKey(pairs[i].first);
-    out[i].setValue(pairs[i].second);
-  }
-}
-
-void ToSchema(schema::Resources::Builder out, const ResourceVector& r, const std::vector<PortRange>& ports) {
-  out.setCpus(r.cpus.value());
-  out.setMemMb(r.mem_mb.value());
-  out.setDiskMb(r.disk_mb.value());
-  out.setGpus(r.gpus.value());
-  auto list = out.initPorts(static_cast<unsigned>(ports.size()));
-  for (unsigned i = 0; i < ports.size(); ++i) {
-    list[i].setBegin(ports[i].begin);
-    list[i].setEnd(ports[i].end);
-  }
-}
 
 Result<Outcome> DecideRegisterAgent(const ProjectionSet& state, const RegisterAgent& command,
                                     const CommandContext& context) {
-  if (command.hostname.empty()) return Status::InvalidArgument("hostname: required");
+  if (command.hostname.empty()) return Status::InvalidField("hostname", "required");
+  REGATTA_RETURN_IF_ERROR(CheckAgentResources(command));
   Outcome out;
   Emitter emit(context, &out);
   const auto& agents = state.scheduling().agents();
   const bool returning = !command.agent_id.empty() && agents.count(command.agent_id);
   if (!command.agent_id.empty() && !returning) {
-    return Status::NotFound("agentId: " + command.agent_id + " is not known; register without an id");
+    return Status::Field(StatusCode::kNotFound, "agentId", command.agent_id + " is not known; register without an id");
   }
   const std::string id = returning ? command.agent_id : (context.new_id ? context.new_id() : "");
   if (id.empty()) return Status::FailedPrecondition("no id source to name a new agent");
@@ -185,7 +197,7 @@ Result<Outcome> DecideRegisterAgent(const ProjectionSet& state, const RegisterAg
 
 Result<Outcome> DecideRegisterFramework(const ProjectionSet& state, const RegisterFramework& command,
                                         const CommandContext& context) {
-  if (command.framework_id.empty()) return Status::InvalidArgument("frameworkId: required");
+  if (command.framework_id.empty()) return Status::InvalidField("frameworkId", "required");
   Outcome out;
   auto known = state.scheduling().frameworks().find(command.framework_id);
   if (known != state.scheduling().frameworks().end() && known->second.active &&
@@ -203,7 +215,7 @@ Result<Outcome> DecideRegisterFramework(const ProjectionSet& state, const Regist
 
 Result<Outcome> DecideStatusUpdate(const ProjectionSet& state, const StatusUpdate& command,
                                    const CommandContext& context) {
-  if (command.task_id.empty()) return Status::InvalidArgument("taskId: required");
+  if (command.task_id.empty()) return Status::InvalidField("taskId", "required");
   Outcome out;
   out.effects.push_back({Effect::Kind::kAcknowledge, command.agent_id, command.task_id});
   const auto& tasks = state.scheduling().tasks();
@@ -211,19 +223,22 @@ Result<Outcome> DecideStatusUpdate(const ProjectionSet& state, const StatusUpdat
   if (known == tasks.end()) {
     // Ended already (a late duplicate), or never launched by this master:
     // a task nobody accounts for must not keep running.
-    if (!scheduling::IsTerminal(ToTaskPhase(command.state))) {
-      out.effects.push_back({Effect::Kind::kKillTask, command.agent_id, command.task_id});
+    if (!domain::IsTerminal(command.state)) {
+      out.effects.push_back(KillEffect(state, command.agent_id, command.task_id, ""));
     }
     return out;
   }
   if (known->second.agent_id != command.agent_id) {
-    return Status::InvalidArgument("agentId: task " + command.task_id + " runs on " +
-                                   known->second.agent_id + ", not " + command.agent_id);
+    return Status::InvalidField("agentId", "task " + command.task_id + " runs on " + known->second.agent_id +
+                                               ", not " + command.agent_id);
   }
-  const auto decision = Decide(ToTaskPhase(known->second.state), ToTaskPhase(command.state));
-  if (decision.decision == Decision::kApply) {
+  const auto decision = DecideTransition(known->second.state, command.state);
+  if (decision.decision == Transition::kApply) {
     Emitter(context, &out).Status(command.task_id, command.agent_id, command.state, command.reason,
                                   command.message, command.exit_code);
+  } else if (decision.decision == Transition::kReject) {
+    out.refused_updates.push_back("task " + command.task_id + ": " + domain::TaskStateName(known->second.state) +
+                                  " -> " + domain::TaskStateName(command.state) + ": " + decision.reason);
   }
   return out;
 }
@@ -233,11 +248,12 @@ Result<Outcome> DecideAcceptOffer(const ProjectionSet& state, const AcceptOffer&
   const auto& sched = state.scheduling();
   auto agent = sched.agents().find(command.agent_id);
   if (agent == sched.agents().end() || agent->second.status != projections::AgentStatus::kActive) {
-    return Status::FailedPrecondition("agentId: " + command.agent_id + " is not an active agent");
+    return Status::Field(StatusCode::kFailedPrecondition, "agentId", command.agent_id + " is not an active agent");
   }
   auto framework = sched.frameworks().find(command.framework_id);
   if (framework == sched.frameworks().end() || !framework->second.active) {
-    return Status::FailedPrecondition("frameworkId: " + command.framework_id + " is not registered");
+    return Status::Field(StatusCode::kFailedPrecondition, "frameworkId",
+                         command.framework_id + " is not registered");
   }
   // The offer must still be free on the agent: the log is the authority.
   ResourceVector free = agent->second.total;
@@ -256,71 +272,21 @@ Result<Outcome> DecideAcceptOffer(const ProjectionSet& state, const AcceptOffer&
       l.setAgentId(command.agent_id);
       l.setHostname(agent->second.hostname);
       l.setRole(framework->second.role);
-      ToSchema(l.initResources(), task.resources, {});
+      domain::ToSchema(l.initResources(), task.resources);
       auto ports = l.initHostPorts(static_cast<unsigned>(task.host_ports.size()));
       for (unsigned i = 0; i < task.host_ports.size(); ++i) ports.set(i, task.host_ports[i]);
-      ToSchema(l.initLabels(static_cast<unsigned>(task.labels.size())), task.labels);
+      domain::ToSchema(l.initLabels(static_cast<unsigned>(task.labels.size())), task.labels);
     });
-    out.effects.push_back({Effect::Kind::kRunTask, command.agent_id, task.task_id});
+    Effect run{Effect::Kind::kRunTask, command.agent_id, task.task_id};
+    run.event = out.events.size() - 1;
+    out.effects.push_back(run);
   }
   return out;
 }
 
-namespace {
-
-Status CheckAppId(const std::string& id) {
-  const Status bad = Status::InvalidArgument(
-      "id: '" + id + "' must be an absolute path of lowercase letters, digits, '-' and '.', like /prod/web");
-  if (id.size() < 2 || id[0] != '/' || id.back() == '/') return bad;
-  for (std::size_t i = 1; i < id.size(); ++i) {
-    const char c = id[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                    (c == '/' && id[i - 1] != '/');
-    if (!ok) return bad;
-  }
-  return Status::Ok();
-}
-
-// Ports are 16-bit; with requirePorts each nonzero port is a host port the
-// task must get, so one app cannot name the same one twice.
-Status CheckPortDefinitions(schema::AppSpec::Reader spec) {
-  std::set<std::uint32_t> required;
-  const auto definitions = spec.getPortDefinitions();
-  for (unsigned i = 0; i < definitions.size(); ++i) {
-    const std::uint32_t port = definitions[i].getPort();
-    const std::string field = "portDefinitions[" + std::to_string(i) + "].port";
-    if (port > 65535) return Status::InvalidArgument(field + ": " + std::to_string(port) + " is not a port");
-    if (spec.getRequirePorts() && port != 0 && !required.insert(port).second) {
-      return Status::InvalidArgument(field + ": host port " + std::to_string(port) + " is required twice");
-    }
-  }
-  return Status::Ok();
-}
-
-Status CheckSpec(schema::AppSpec::Reader spec) {
-  REGATTA_RETURN_IF_ERROR(CheckAppId(spec.getId()));
-  if (spec.getCmd().size() == 0 && spec.getArgs().size() == 0) {
-    return Status::InvalidArgument("cmd: an app needs cmd or args");
-  }
-  if (!(spec.getCpus() > 0)) return Status::InvalidArgument("cpus: must be greater than 0");
-  if (!(spec.getMemMb() > 0)) return Status::InvalidArgument("mem: must be greater than 0");
-  if (spec.getDiskMb() < 0) return Status::InvalidArgument("disk: must not be negative");
-  if (spec.getKind() == schema::WorkloadKind::JOB && spec.getInstances() == 0) {
-    return Status::InvalidArgument("instances: a job needs at least one completion");
-  }
-  return CheckPortDefinitions(spec);
-}
-
-const projections::AppHistory* LiveApp(const ProjectionSet& state, const std::string& id) {
-  auto it = state.history().apps().find(id);
-  return it == state.history().apps().end() || it->second.deleted ? nullptr : &it->second;
-}
-
-}  // namespace
-
 Result<Outcome> DecideDefineApp(const ProjectionSet&, schema::AppSpec::Reader spec, const std::string& version,
                                 const CommandContext& context) {
-  REGATTA_RETURN_IF_ERROR(CheckSpec(spec));
+  REGATTA_RETURN_IF_ERROR(domain::CheckAppSpec(spec));
   Outcome out;
   Emitter(context, &out).Emit([&](auto e) {
     auto defined = e.initAppDefined();
@@ -332,10 +298,10 @@ Result<Outcome> DecideDefineApp(const ProjectionSet&, schema::AppSpec::Reader sp
 
 Result<Outcome> DecideScaleApp(const ProjectionSet& state, const std::string& app_id, std::uint32_t instances,
                                const CommandContext& context) {
-  const projections::AppHistory* app = LiveApp(state, app_id);
-  if (app == nullptr) return Status::NotFound("appId: no app " + app_id);
+  const domain::AppDefinition* app = state.history().Current(app_id);
+  if (app == nullptr) return Status::Field(StatusCode::kNotFound, "appId", "no app " + app_id);
   Outcome out;
-  const std::uint32_t previous = app->changes.back().instances;
+  const std::uint32_t previous = app->instances;
   if (previous == instances) return out;
   Emitter(context, &out).Emit([&](auto e) {
     auto scaled = e.initAppScaled();
@@ -349,7 +315,7 @@ Result<Outcome> DecideScaleApp(const ProjectionSet& state, const std::string& ap
 Result<Outcome> DecideAgentUnreachable(const ProjectionSet& state, const std::string& agent_id,
                                        const CommandContext& context) {
   auto agent = state.scheduling().agents().find(agent_id);
-  if (agent == state.scheduling().agents().end()) return Status::NotFound("agentId: " + agent_id);
+  if (agent == state.scheduling().agents().end()) return Status::Field(StatusCode::kNotFound, "agentId", agent_id);
   Outcome out;
   if (agent->second.status != projections::AgentStatus::kActive) return out;  // already recorded
   Emitter emit(context, &out);
@@ -360,11 +326,29 @@ Result<Outcome> DecideAgentUnreachable(const ProjectionSet& state, const std::st
   });
   for (const std::string& task : state.scheduling().TasksOn(agent_id)) {
     const auto& info = state.scheduling().tasks().find(task)->second;
-    if (Decide(ToTaskPhase(info.state), scheduling::TaskPhase::kUnreachable).decision == Decision::kApply) {
+    if (DecideTransition(info.state, TaskState::UNREACHABLE).decision == Transition::kApply) {
       emit.Status(task, agent_id, schema::TaskState::UNREACHABLE, "REASON_AGENT_UNREACHABLE",
                   "the agent missed its heartbeats");
     }
   }
+  return out;
+}
+
+Result<Outcome> DecideKillTask(const ProjectionSet& state, const KillTask& command, const CommandContext& context) {
+  const auto& tasks = state.scheduling().tasks();
+  auto task = tasks.find(command.task_id);
+  if (task == tasks.end()) return Status::Field(StatusCode::kNotFound, "taskId", "no live task " + command.task_id);
+  const projections::TaskInfo& info = task->second;
+  Outcome out;
+  if (info.state == TaskState::UNREACHABLE) {
+    Emitter(context, &out).Status(command.task_id, info.agent_id, TaskState::KILLED, "REASON_KILLED_WHILE_UNREACHABLE",
+                                  "killed while its agent was unreachable; killed again if it comes back");
+    return out;
+  }
+  if (info.state != TaskState::KILLING) {
+    Emitter(context, &out).Status(command.task_id, info.agent_id, TaskState::KILLING, "", "kill requested");
+  }
+  out.effects.push_back(KillEffect(state, info.agent_id, command.task_id, info.app_id));
   return out;
 }
 

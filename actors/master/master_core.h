@@ -15,111 +15,65 @@
 #include <utility>
 #include <vector>
 
+#include "events/domain/commands.h"
 #include "events/event.h"
-#include "events/status.h"
+#include "events/base/status.h"
 #include "projections/projection_set.h"
 
 namespace regatta::master {
 
+using domain::AcceptOffer;
+using domain::KillTask;
+using domain::RegisterAgent;
+using domain::RegisterFramework;
+using domain::ResourceVector;
+using domain::StatusUpdate;
+using domain::TaskReport;
+using domain::TaskToLaunch;
 using projections::ProjectionSet;
-using projections::ResourceVector;
 
+// Who asks, when, and why: stamped on every event a command writes, so the
+// log answers an auditor's "who changed what, when and why".
 struct CommandContext {
   std::int64_t now_nanos = 0;
   std::string principal = "regatta:master";
+  std::string reason;  // in words: "scaled down by the operator"; may be empty
   std::string correlation_id;
   std::function<std::string()> new_id;  // event ids and new agent ids
-};
-
-struct PortRange {
-  std::uint32_t begin = 0;  // inclusive
-  std::uint32_t end = 0;
-};
-
-using Attributes = std::vector<std::pair<std::string, std::string>>;
-
-// Resources (and port ranges) as the schema writes them.
-void ToSchema(schema::Resources::Builder out, const ResourceVector& resources,
-              const std::vector<PortRange>& ports);
-
-// Key-value pairs (attributes, labels) into a list initialized to their size:
-// ToSchema(x.initLabels(n), labels).
-void ToSchema(capnp::List<schema::KeyValue>::Builder out, const Attributes& pairs);
-
-// ------------------------------------------------------------ commands
-
-struct TaskReport {
-  std::string task_id;
-  schema::TaskState state = schema::TaskState::RUNNING;
-};
-
-struct RegisterAgent {
-  std::string agent_id;  // empty: a new agent; set: one coming back
-  std::string hostname;
-  std::string address;
-  ResourceVector resources;
-  std::vector<PortRange> ports;
-  Attributes attributes;
-  std::vector<TaskReport> running;  // what it runs now (reregistration)
-};
-
-struct RegisterFramework {
-  std::string framework_id;
-  std::string name;
-  std::string role = "*";
-};
-
-struct StatusUpdate {
-  std::string task_id;
-  std::string agent_id;
-  schema::TaskState state = schema::TaskState::RUNNING;
-  std::string reason;
-  std::string message;
-  std::int32_t exit_code = 0;
-};
-
-struct TaskToLaunch {
-  std::string task_id;
-  std::string app_id;
-  std::string app_version;
-  ResourceVector resources;
-  std::vector<std::uint32_t> host_ports;
-  Attributes labels;
-};
-
-// A framework's answer to an offer: launch these tasks with its resources.
-struct AcceptOffer {
-  std::string framework_id;
-  std::string agent_id;
-  ResourceVector offered;
-  std::vector<PortRange> offered_ports;
-  std::vector<TaskToLaunch> tasks;
 };
 
 // ------------------------------------------------------------ results
 
 struct Effect {
   enum class Kind {
-    kRunTask,          // tell agent_id to start task_id (spec from the event)
-    kKillTask,         // tell agent_id to kill task_id
+    kRunTask,          // tell agent_id to start task_id: event `event` is its TaskLaunched
+    kKillTask,         // tell agent_id to kill task_id, within grace_seconds
     kAcknowledge,      // tell agent_id its update for task_id arrived
     kAgentRegistered,  // answer the agent with its (possibly new) id
   };
   Kind kind;
   std::string agent_id;
   std::string task_id;
+  std::size_t event = 0;       // kRunTask: an index into Outcome::events
+  double grace_seconds = 0;    // kKillTask: SIGTERM, then SIGKILL after this long
 };
 
 struct Outcome {
   std::vector<EncodedEvent> events;  // append these, atomically, first
   std::vector<Effect> effects;       // then do these
+  // What the decision refused to record although the command as a whole
+  // went through (a status update that breaks the task lifecycle): the
+  // actor logs and counts each, rather than acknowledge it silently.
+  std::vector<std::string> refused_updates;
 };
 
 // A new agent gets a fresh id; a returning one keeps its id and is
 // reconciled: tasks the log says it runs but it does not report become
-// LOST, tasks it reports that the log does not know are killed, and known
-// tasks move to the state it reports (UNREACHABLE -> RUNNING after a
-// partition heals).
+// LOST, tasks it reports that the log does not know are killed, known tasks
+// move to the state it reports (UNREACHABLE -> RUNNING after a partition
+// heals), and tasks the log has as KILLING are ordered killed again. Its
+// resources must be amounts (domain/resources.h); NotFound (field agentId)
+// for an id the log does not know.
 [[nodiscard]] Result<Outcome> DecideRegisterAgent(const ProjectionSet& state,
                                                   const RegisterAgent& command,
                                                   const CommandContext& context);
@@ -129,7 +83,9 @@ struct Outcome {
                                                       const CommandContext& context);
 
 // Idempotent: a duplicate or late update appends nothing but is still
-// acknowledged, so the agent stops resending it.
+// acknowledged, so the agent stops resending it. One the lifecycle rejects
+// (task_state.h) is acknowledged too, since resending cannot help, and is
+// listed in refused_updates.
 [[nodiscard]] Result<Outcome> DecideStatusUpdate(const ProjectionSet& state,
                                                  const StatusUpdate& command,
                                                  const CommandContext& context);
@@ -140,13 +96,26 @@ struct Outcome {
                                                 const AcceptOffer& command,
                                                 const CommandContext& context);
 
-// Checks a Marathon-style app definition and records it as a new version.
-// InvalidArgument names the field: "id: must be an absolute path like /prod/web".
+// Checks a Marathon-style app definition (domain/app_spec_check.h) and
+// records it as a new version. InvalidArgument names the field:
+// "id: must be an absolute path like /prod/web".
 [[nodiscard]] Result<Outcome> DecideDefineApp(const ProjectionSet& state, schema::AppSpec::Reader spec,
                                               const std::string& version, const CommandContext& context);
 
+// NotFound (field appId) for an app that is not live.
 [[nodiscard]] Result<Outcome> DecideScaleApp(const ProjectionSet& state, const std::string& app_id,
                                              std::uint32_t instances, const CommandContext& context);
+
+// Kills a live task, on behalf of the context's principal and for its
+// reason, both of which land in the log with the task's move to KILLING.
+// The agent is told to kill it within its app's killGracePeriodSeconds.
+//   - a task already KILLING: nothing new to record, the order goes again;
+//   - a task UNREACHABLE: its agent cannot hear the order, so it is
+//     recorded KILLED now; if the agent comes back with it, reconciliation
+//     kills it (a task the log says ended must not keep running).
+// NotFound (field taskId) for a task that is not live.
+[[nodiscard]] Result<Outcome> DecideKillTask(const ProjectionSet& state, const KillTask& command,
+                                             const CommandContext& context);
 
 // The agent missed its heartbeats: it and its live tasks become UNREACHABLE.
 [[nodiscard]] Result<Outcome> DecideAgentUnreachable(const ProjectionSet& state,

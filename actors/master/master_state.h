@@ -12,6 +12,7 @@
 #include "actors/master/master_actor.h"
 #include "actors/master/master_core.h"
 #include "actors/protocol/wire.h"
+#include "events/base/clock.h"
 #include "events/event_log.h"
 
 namespace regatta::master {
@@ -23,6 +24,7 @@ struct AgentSession {
 
 struct MasterState {
   std::shared_ptr<EventLog> log;
+  std::shared_ptr<const Clock> clock;
   ProjectionSet projections;
   std::map<std::string, AgentSession> sessions;
   CommitBatch batch;
@@ -34,13 +36,18 @@ struct MasterState {
   Revision revision_at_last_tick = 0;  // unchanged over a tick: the master is idle
   int idle_ticks = 0;                  // ticks in a row without a commit
   std::int64_t last_tick_nanos = 0;    // when CheckHeartbeats last ran
+  // Status updates acknowledged without being recorded, because they broke
+  // the task lifecycle (master_core.h, refused_updates): each is logged too.
+  std::uint64_t refused_updates = 0;
   MasterOptions options;
   static inline const char* name = "regatta.master";
 };
 
 using MasterPointer = protocol::master_actor::stateful_pointer<MasterState>;
 
-CommandContext Context();
+// A context stamped with the master's clock and fresh ids.
+CommandContext Context(const MasterState& st);
+// The reply for a failed command: its code, field and message.
 protocol::Wire ReplyFor(const Status& status);
 
 // Appends everything staged in one batch, applies it, tells the
@@ -53,7 +60,7 @@ void Flush(MasterPointer self);
 // then stage. Replies at once when the decision fails or writes nothing;
 // otherwise the reply waits for the batch to be durable.
 using Decide = std::function<Result<Outcome>()>;
-using AfterCommit = std::function<protocol::Wire(const Outcome&)>;
+using AfterCommit = std::function<protocol::Wire(const Outcome&, const Committed&)>;
 caf::result<protocol::Wire> Submit(MasterPointer self, const std::vector<std::string>& keys,
                                    const Decide& decide, AfterCommit after);
 

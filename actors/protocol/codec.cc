@@ -3,13 +3,14 @@
 namespace regatta::protocol {
 namespace {
 
-using projections::Quantity;
-using projections::ResourceVector;
-
-ResourceVector FromWire(schema::Resources::Reader r) {
-  return {Quantity::FromDouble(r.getCpus()), Quantity::FromDouble(r.getMemMb()),
-          Quantity::FromDouble(r.getDiskMb()), Quantity::FromDouble(r.getGpus())};
-}
+// ReplyCode mirrors StatusCode member for member: a reply's code is a cast.
+static_assert(static_cast<int>(ReplyCode::INVALID_ARGUMENT) == static_cast<int>(StatusCode::kInvalidArgument));
+static_assert(static_cast<int>(ReplyCode::NOT_FOUND) == static_cast<int>(StatusCode::kNotFound));
+static_assert(static_cast<int>(ReplyCode::CONFLICT) == static_cast<int>(StatusCode::kConflict));
+static_assert(static_cast<int>(ReplyCode::CORRUPTION) == static_cast<int>(StatusCode::kCorruption));
+static_assert(static_cast<int>(ReplyCode::UNAVAILABLE) == static_cast<int>(StatusCode::kUnavailable));
+static_assert(static_cast<int>(ReplyCode::FAILED_PRECONDITION) == static_cast<int>(StatusCode::kFailedPrecondition));
+static_assert(static_cast<int>(ReplyCode::IO_ERROR) == static_cast<int>(StatusCode::kIoError));
 
 template <class Fill>
 Bytes Build(Fill&& fill) {
@@ -18,7 +19,7 @@ Bytes Build(Fill&& fill) {
   return Flatten(message);
 }
 
-void FillStatus(StatusUpdate::Builder s, const master::StatusUpdate& c) {
+void FillStatus(StatusUpdate::Builder s, const domain::StatusUpdate& c) {
   s.setTaskId(c.task_id);
   s.setAgentId(c.agent_id);
   s.setState(c.state);
@@ -35,30 +36,30 @@ Bytes Flatten(capnp::MessageBuilder& message) {
   return Bytes(bytes.begin(), bytes.end());
 }
 
-master::RegisterAgent ToCommand(RegisterAgent::Reader m) {
-  master::RegisterAgent c;
+domain::RegisterAgent ToCommand(RegisterAgent::Reader m) {
+  domain::RegisterAgent c;
   c.agent_id = m.getAgentId();
   c.hostname = m.getHostname();
   c.address = m.getAddress();
-  c.resources = FromWire(m.getResources());
-  for (auto range : m.getResources().getPorts()) c.ports.push_back({range.getBegin(), range.getEnd()});
-  for (auto kv : m.getAttributes()) c.attributes.emplace_back(kv.getKey(), kv.getValue());
+  c.resources = domain::ResourcesOf(m.getResources());
+  c.ports = domain::PortRangesOf(m.getResources());
+  c.attributes = domain::PairsOf(m.getAttributes());
   for (auto task : m.getRunning()) c.running.push_back({task.getTaskId(), task.getState()});
   return c;
 }
 
-master::StatusUpdate ToCommand(StatusUpdate::Reader m) {
+domain::StatusUpdate ToCommand(StatusUpdate::Reader m) {
   return {m.getTaskId(), m.getAgentId(), m.getState(), m.getReason(), m.getMessage(), m.getExitCode()};
 }
 
-Bytes RegisterAgentMessage(const master::RegisterAgent& c) {
+Bytes RegisterAgentMessage(const domain::RegisterAgent& c) {
   return Build([&](capnp::MessageBuilder& message) {
     auto r = message.initRoot<AgentMessage>().initRegisterAgent();
     r.setAgentId(c.agent_id);
     r.setHostname(c.hostname);
     r.setAddress(c.address);
-    master::ToSchema(r.initResources(), c.resources, c.ports);
-    master::ToSchema(r.initAttributes(static_cast<unsigned>(c.attributes.size())), c.attributes);
+    domain::ToSchema(r.initResources(), c.resources, c.ports);
+    domain::ToSchema(r.initAttributes(static_cast<unsigned>(c.attributes.size())), c.attributes);
     auto running = r.initRunning(static_cast<unsigned>(c.running.size()));
     for (unsigned i = 0; i < c.running.size(); ++i) {
       running[i].setTaskId(c.running[i].task_id);
@@ -71,11 +72,11 @@ Bytes HeartbeatMessage(const std::string& agent_id) {
   return Build([&](capnp::MessageBuilder& m) { m.initRoot<AgentMessage>().initHeartbeat().setAgentId(agent_id); });
 }
 
-Bytes StatusUpdateMessage(const master::StatusUpdate& c) {
+Bytes StatusUpdateMessage(const domain::StatusUpdate& c) {
   return Build([&](capnp::MessageBuilder& message) { FillStatus(message.initRoot<AgentMessage>().initStatusUpdate(), c); });
 }
 
-Bytes StatusUpdatesMessage(const std::vector<master::StatusUpdate>& commands) {
+Bytes StatusUpdatesMessage(const std::vector<domain::StatusUpdate>& commands) {
   return Build([&](capnp::MessageBuilder& message) {
     auto list = message.initRoot<AgentMessage>().initStatusUpdates(static_cast<unsigned>(commands.size()));
     for (unsigned i = 0; i < commands.size(); ++i) FillStatus(list[i], commands[i]);
@@ -90,12 +91,41 @@ Bytes AcknowledgedReply() {
   return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setAcknowledged(); });
 }
 
-Bytes RefusedReply(const std::string& why) {
-  return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setRefused(why); });
+Bytes FailureReply(const Status& status) {
+  return Build([&](capnp::MessageBuilder& m) {
+    auto failed = m.initRoot<MasterReply>().initFailed();
+    failed.setCode(static_cast<ReplyCode>(status.code()));
+    failed.setField(status.field());
+    failed.setMessage(status.message());
+  });
 }
 
-Bytes UnavailableReply(const std::string& why) {
-  return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setUnavailable(why); });
+Status StatusOfReply(MasterReply::Reader reply) {
+  switch (reply.which()) {
+    case MasterReply::REGISTERED:
+    case MasterReply::ACKNOWLEDGED:
+      return Status::Ok();
+    case MasterReply::REFUSED:
+      return Status::InvalidArgument(reply.getRefused());
+    case MasterReply::UNAVAILABLE:
+      return Status::Unavailable(reply.getUnavailable());
+    case MasterReply::FAILED: {
+      auto failed = reply.getFailed();
+      const auto code = static_cast<unsigned>(failed.getCode());
+      // A code from a newer master that this build does not know: its
+      // message still says what happened.
+      const StatusCode known = code >= 1 && code <= static_cast<unsigned>(StatusCode::kIoError)
+                                   ? static_cast<StatusCode>(code)
+                                   : StatusCode::kUnavailable;
+      const std::string field = failed.getField();
+      const std::string message = failed.getMessage();
+      if (!field.empty() && message.rfind(field + ": ", 0) == 0) {
+        return Status::Field(known, field, message.substr(field.size() + 2));
+      }
+      return Status(known, message);
+    }
+  }
+  return Status::Unavailable("a reply of a kind this build does not know");
 }
 
 Bytes KillTaskMessage(const std::string& task_id, double grace_seconds) {

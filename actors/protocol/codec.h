@@ -1,6 +1,7 @@
 // Cap'n Proto messages between actors, without CAF: building them, reading
-// them safely from any bytes, and turning them into the master core's
-// commands. Actor files wrap the bytes in a CAF message (wire.h).
+// them safely from any bytes, and turning them into the domain's commands
+// (events/domain/commands.h). Actor files wrap the bytes in a CAF message
+// (wire.h).
 #pragma once
 
 #include <cstdint>
@@ -11,8 +12,8 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
-#include "actors/master/master_core.h"
-#include "events/status.h"
+#include "events/base/status.h"
+#include "events/domain/commands.h"
 #include "regatta/messages.capnp.h"
 
 namespace regatta::protocol {
@@ -37,19 +38,23 @@ class Received {
 
 // ------------------------------------------------------------ to commands
 
-master::RegisterAgent ToCommand(RegisterAgent::Reader message);
-master::StatusUpdate ToCommand(StatusUpdate::Reader message);
+domain::RegisterAgent ToCommand(RegisterAgent::Reader message);
+domain::StatusUpdate ToCommand(StatusUpdate::Reader message);
 
 // ------------------------------------------------------------ builders
 
-Bytes RegisterAgentMessage(const master::RegisterAgent& command);
+Bytes RegisterAgentMessage(const domain::RegisterAgent& command);
 Bytes HeartbeatMessage(const std::string& agent_id);
-Bytes StatusUpdateMessage(const master::StatusUpdate& command);
-Bytes StatusUpdatesMessage(const std::vector<master::StatusUpdate>& commands);
+Bytes StatusUpdateMessage(const domain::StatusUpdate& command);
+Bytes StatusUpdatesMessage(const std::vector<domain::StatusUpdate>& commands);
 Bytes RegisteredReply(const std::string& agent_id);
 Bytes AcknowledgedReply();
-Bytes RefusedReply(const std::string& why);
-Bytes UnavailableReply(const std::string& why);
+// A MasterReply carrying `status`'s code, field and message. REQUIRES: !ok.
+Bytes FailureReply(const Status& status);
+// What a reply says, as a Status: OK for registered and acknowledged,
+// otherwise the failure with its code and field (older masters' refused and
+// unavailable as InvalidArgument and Unavailable).
+Status StatusOfReply(MasterReply::Reader reply);
 Bytes KillTaskMessage(const std::string& task_id, double grace_seconds);
 Bytes RunTaskMessage(schema::TaskLaunched::Reader task, schema::AppSpec::Reader spec);
 // One RunTasks order: each task with its app's spec.

@@ -53,12 +53,32 @@ struct AgentMessage {
 
 # ------------------------------------------------------------ master -> agent
 
+# Why a request failed, in the order of events/base/status.h's StatusCode,
+# so the code a decide step returned reaches every edge unchanged.
+enum ReplyCode {
+  ok @0;
+  invalidArgument @1;
+  notFound @2;
+  conflict @3;
+  corruption @4;
+  unavailable @5;        # try again: the log did not take it, a peer is away
+  failedPrecondition @6;
+  ioError @7;
+}
+
+struct Failure {
+  code @0 :ReplyCode;
+  field @1 :Text;    # the field at fault ("portDefinitions[2].port"), or empty
+  message @2 :Text;  # for humans; starts with "<field>: " when a field is named
+}
+
 struct MasterReply {
   union {
     registered @0 :Text;     # the agent's id
     acknowledged @1 :Void;
-    refused @2 :Text;        # why: the agent's request was invalid
-    unavailable @3 :Text;    # why: try again (the log did not take it)
+    refused @2 :Text;        # written by older masters: read as InvalidArgument
+    unavailable @3 :Text;    # written by older masters: read as Unavailable
+    failed @4 :Failure;      # what a master writes for every failure
   }
 }
 
@@ -104,8 +124,9 @@ struct ClientMessage {
 
 # ------------------------------------------------------------ master -> subscribers
 
-# What the master appended, in log order, sent after the log acknowledged it.
-# The allocator and the frameworks fold these into their own projections.
+# What the master appended, in log order. No longer sent: the master hands
+# its subscribers, which live in its process, the decoded batch itself
+# (events/committed_batch.h). Kept, as the schema only grows.
 struct CommittedEvent {
   revision @0 :UInt64;
   envelope @1 :Data;   # one flat events.capnp Envelope

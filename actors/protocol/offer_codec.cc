@@ -5,7 +5,7 @@
 namespace regatta::protocol {
 namespace {
 
-using projections::Quantity;
+using domain::Quantity;
 
 template <class Fill>
 Bytes Build(Fill&& fill) {
@@ -14,57 +14,21 @@ Bytes Build(Fill&& fill) {
   return Flatten(message);
 }
 
-projections::ResourceVector ResourcesOf(schema::Resources::Reader r) {
-  return {Quantity::FromDouble(r.getCpus()), Quantity::FromDouble(r.getMemMb()),
-          Quantity::FromDouble(r.getDiskMb()), Quantity::FromDouble(r.getGpus())};
-}
-
-std::vector<master::PortRange> ToMaster(const std::vector<allocator::PortRange>& ports) {
-  std::vector<master::PortRange> out;
-  for (const auto& r : ports) out.push_back({r.begin, r.end});
-  return out;
-}
-
-void FillTasks(capnp::List<TaskToLaunch>::Builder out, const std::vector<master::TaskToLaunch>& tasks) {
+void FillTasks(capnp::List<TaskToLaunch>::Builder out, const std::vector<domain::TaskToLaunch>& tasks) {
   for (unsigned i = 0; i < tasks.size(); ++i) {
-    const master::TaskToLaunch& t = tasks[i];
+    const domain::TaskToLaunch& t = tasks[i];
     auto task = out[i];
     task.setTaskId(t.task_id);
     task.setAppId(t.app_id);
     task.setAppVersion(t.app_version);
-    master::ToSchema(task.initResources(), t.resources, {});
+    domain::ToSchema(task.initResources(), t.resources);
     auto ports = task.initHostPorts(static_cast<unsigned>(t.host_ports.size()));
     for (unsigned p = 0; p < t.host_ports.size(); ++p) ports.set(p, t.host_ports[p]);
-    master::ToSchema(task.initLabels(static_cast<unsigned>(t.labels.size())), t.labels);
+    domain::ToSchema(task.initLabels(static_cast<unsigned>(t.labels.size())), t.labels);
   }
 }
 
 }  // namespace
-
-Bytes EventBatchMessage(const std::vector<EncodedEvent>& events, const std::vector<Revision>& revisions) {
-  return Build([&](capnp::MessageBuilder& m) {
-    auto list = m.initRoot<EventBatch>().initEvents(static_cast<unsigned>(events.size()));
-    for (unsigned i = 0; i < events.size(); ++i) {
-      list[i].setRevision(revisions[i]);
-      list[i].setEnvelope(kj::arrayPtr(reinterpret_cast<const capnp::byte*>(events[i].bytes.data()),
-                                       events[i].bytes.size()));
-    }
-  });
-}
-
-Status ForEachCommitted(const Bytes& batch, const std::function<void(const Event&)>& fold) {
-  auto message = Received<EventBatch>::Read(batch, "event batch");
-  if (!message.ok()) return message.status();
-  EventDecoder decoder;
-  for (auto committed : message->root().getEvents()) {
-    auto bytes = committed.getEnvelope();
-    auto event = decoder.Decode(LoggedEvent{
-        committed.getRevision(), std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size())});
-    if (!event.ok()) return event.status();
-    fold(*event);
-  }
-  return Status::Ok();
-}
 
 Bytes AgentSessionMessage(const std::string& agent_id, bool connected) {
   return Build([&](capnp::MessageBuilder& m) {
@@ -74,7 +38,7 @@ Bytes AgentSessionMessage(const std::string& agent_id, bool connected) {
   });
 }
 
-Bytes OffersMessage(const std::vector<allocator::OutstandingOffer>& offers, Revision revision) {
+Bytes OffersMessage(const std::vector<domain::NamedOffer>& offers, Revision revision) {
   return Build([&](capnp::MessageBuilder& m) {
     auto root = m.initRoot<OfferEvent>();
     root.setRevision(revision);
@@ -82,7 +46,7 @@ Bytes OffersMessage(const std::vector<allocator::OutstandingOffer>& offers, Revi
     for (unsigned i = 0; i < offers.size(); ++i) {
       list[i].setOfferId(offers[i].offer_id);
       list[i].setAgentId(offers[i].offer.agent_id);
-      master::ToSchema(list[i].initResources(), offers[i].offer.resources, ToMaster(offers[i].offer.ports));
+      domain::ToSchema(list[i].initResources(), offers[i].offer.resources, offers[i].offer.ports);
     }
   });
 }
@@ -105,13 +69,13 @@ Bytes LaunchFailedMessage(capnp::List<TaskToLaunch>::Reader tasks, Revision revi
   });
 }
 
-std::vector<ReceivedOffer> ToOffers(capnp::List<Offer>::Reader offers, const std::string& framework_id) {
-  std::vector<ReceivedOffer> out;
+std::vector<domain::NamedOffer> ToOffers(capnp::List<Offer>::Reader offers, const std::string& framework_id) {
+  std::vector<domain::NamedOffer> out;
   out.reserve(offers.size());
   for (auto o : offers) {
-    ReceivedOffer r{o.getOfferId(), {framework_id, o.getAgentId(), ResourcesOf(o.getResources()), {}}};
-    for (auto range : o.getResources().getPorts()) r.offer.ports.push_back({range.getBegin(), range.getEnd()});
-    out.push_back(std::move(r));
+    out.push_back({o.getOfferId(),
+                   {framework_id, o.getAgentId(), domain::ResourcesOf(o.getResources()),
+                    domain::PortRangesOf(o.getResources())}});
   }
   return out;
 }
@@ -125,7 +89,7 @@ Bytes SubscribeCall(const std::string& framework_id, const std::string& role) {
 }
 
 Bytes AcceptCall(const std::string& framework_id, const std::string& offer_id,
-                 const std::vector<master::TaskToLaunch>& tasks) {
+                 const std::vector<domain::TaskToLaunch>& tasks) {
   return Build([&](capnp::MessageBuilder& m) {
     auto call = m.initRoot<FrameworkCall>();
     call.setFrameworkId(framework_id);
@@ -163,27 +127,27 @@ Bytes SuppressCall(const std::string& framework_id) {
   });
 }
 
-Bytes LaunchMessage(const std::string& framework_id, const allocator::Offer& offer,
+Bytes LaunchMessage(const std::string& framework_id, const domain::Offer& offer,
                     capnp::List<TaskToLaunch>::Reader tasks) {
   return Build([&](capnp::MessageBuilder& m) {
     auto launch = m.initRoot<Launch>();
     launch.setFrameworkId(framework_id);
     launch.setAgentId(offer.agent_id);
-    master::ToSchema(launch.initOffered(), offer.resources, ToMaster(offer.ports));
+    domain::ToSchema(launch.initOffered(), offer.resources, offer.ports);
     launch.setTasks(tasks);
   });
 }
 
-master::AcceptOffer ToCommand(Launch::Reader launch) {
-  master::AcceptOffer c;
+domain::AcceptOffer ToCommand(Launch::Reader launch) {
+  domain::AcceptOffer c;
   c.framework_id = launch.getFrameworkId();
   c.agent_id = launch.getAgentId();
-  c.offered = ResourcesOf(launch.getOffered());
-  for (auto r : launch.getOffered().getPorts()) c.offered_ports.push_back({r.getBegin(), r.getEnd()});
+  c.offered = domain::ResourcesOf(launch.getOffered());
+  c.offered_ports = domain::PortRangesOf(launch.getOffered());
   for (auto t : launch.getTasks()) {
-    master::TaskToLaunch task{t.getTaskId(), t.getAppId(), t.getAppVersion(), ResourcesOf(t.getResources()), {}, {}};
+    domain::TaskToLaunch task{t.getTaskId(), t.getAppId(), t.getAppVersion(), domain::ResourcesOf(t.getResources()),
+                              {}, domain::PairsOf(t.getLabels())};
     for (auto p : t.getHostPorts()) task.host_ports.push_back(p);
-    for (auto kv : t.getLabels()) task.labels.emplace_back(kv.getKey(), kv.getValue());
     c.tasks.push_back(std::move(task));
   }
   return c;

@@ -6,6 +6,13 @@
 #include <caf/all.hpp>
 
 #include "actors/protocol/codec.h"
+#include "events/committed_batch.h"
+
+// The master hands its committed batches to the allocator and the
+// frameworks, which it spawned in its own process: a pointer to immutable,
+// decoded events, never serialized (a node that is not this process never
+// subscribes). CAF would refuse to send it to another node.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(regatta::CommittedBatchPtr)
 
 namespace regatta::protocol {
 
@@ -24,7 +31,7 @@ using agent_atom = caf::atom_constant<caf::atom("agent")>;    // agent -> master
 using master_atom = caf::atom_constant<caf::atom("master")>;  // master -> agent
 using tick_atom = caf::atom_constant<caf::atom("tick")>;      // an actor's own timer
 using client_atom = caf::atom_constant<caf::atom("client")>;  // CLI/API/framework -> master
-using events_atom = caf::atom_constant<caf::atom("events")>;  // master -> subscribers: EventBatch
+using events_atom = caf::atom_constant<caf::atom("events")>;  // master -> subscribers: CommittedBatchPtr
 using session_atom = caf::atom_constant<caf::atom("session")>;  // master -> allocator: AgentSession
 using offers_atom = caf::atom_constant<caf::atom("offers")>;    // allocator -> framework: OfferEvent
 using call_atom = caf::atom_constant<caf::atom("call")>;        // framework -> allocator: FrameworkCall
@@ -37,14 +44,14 @@ using agent_actor = caf::typed_actor<caf::reacts_to<master_atom, Wire>, caf::rea
 
 // A framework folds the master's committed events into its own view and
 // answers the allocator's offers with calls (accept, decline, revive).
-using framework_actor = caf::typed_actor<caf::reacts_to<events_atom, Wire>, caf::reacts_to<offers_atom, Wire>,
-                                         caf::reacts_to<tick_atom>>;
+using framework_actor = caf::typed_actor<caf::reacts_to<events_atom, CommittedBatchPtr>,
+                                         caf::reacts_to<offers_atom, Wire>, caf::reacts_to<tick_atom>>;
 
 // The allocator folds the committed events too, hears which agents have a
 // session, makes offers by DRF in batched cycles, and forwards accepts to
 // the master.
 using allocator_actor =
-    caf::typed_actor<caf::reacts_to<events_atom, Wire>, caf::reacts_to<session_atom, Wire>,
+    caf::typed_actor<caf::reacts_to<events_atom, CommittedBatchPtr>, caf::reacts_to<session_atom, Wire>,
                      caf::reacts_to<call_atom, framework_actor, Wire>, caf::reacts_to<cycle_atom>,
                      caf::reacts_to<tick_atom>>;
 

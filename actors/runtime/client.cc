@@ -35,11 +35,7 @@ protocol::Bytes PingMessage() {
 Status ReadReply(const protocol::Wire& reply) {
   auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "master reply");
   if (!answer.ok()) return answer.status();
-  auto root = answer->root();
-  if (root.isAcknowledged()) return Status::Ok();
-  if (root.isRefused()) return Status::InvalidArgument(root.getRefused());
-  if (root.isUnavailable()) return Status::Unavailable(root.getUnavailable());
-  return Status::Unavailable("unexpected reply");
+  return protocol::StatusOfReply(answer->root());
 }
 
 // Connects, pings, and sends the command only once the ping came back.

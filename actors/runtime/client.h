@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "actors/protocol/codec.h"
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta::runtime {
 
@@ -34,9 +34,9 @@ struct ClientOptions {
   std::chrono::milliseconds reply_timeout = std::chrono::seconds(30);
 };
 
-// OK when the master acknowledged; the master's refusal (InvalidArgument,
-// with its reason) or Unavailable (cannot reach it, or it could not commit)
-// otherwise. REQUIRES: the calling process has started no threads (it
+// OK when the master acknowledged; otherwise the master's refusal with the
+// code its decide step gave (InvalidArgument, NotFound, ...), or
+// Unavailable (cannot reach it, or it could not commit). REQUIRES: the calling process has started no threads (it
 // forks); the CLI calls it from main's thread before anything else runs.
 Status SendToMaster(const std::string& host, std::uint16_t port, const protocol::Bytes& client_message,
                     const ClientOptions& options = {});

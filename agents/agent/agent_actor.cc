@@ -1,16 +1,19 @@
 #include "agents/agent/agent_actor.h"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 
 #include <caf/io/all.hpp>
 
 #include "actors/protocol/node_config.h"
 #include "actors/protocol/wire.h"
+#include "agents/agent/agent_core.h"
 #include "agents/agent/agent_spawn.h"
 #include "agents/containerizer/containerizer.h"
 #include "agents/containerizer/simulated_runner.h"
@@ -23,18 +26,10 @@ using protocol::agent_actor;
 using protocol::master_actor;
 using protocol::Wire;
 
-// A status update the master has not acknowledged yet.
-struct PendingUpdate {
-  master::StatusUpdate update;  // agent_id is filled in when sent
-  std::uint64_t sequence = 0;   // which version of the task's update this is
-  bool in_flight = false;
-  bool terminal = false;  // acknowledged -> the containerizer may forget the task
-};
-
 struct AgentState {
   AgentOptions options;
   std::shared_ptr<TaskRunner> runner;  // shared: the spawn lambda must be copyable
-  std::map<std::string, PendingUpdate> updates;  // by task id; the newest wins
+  UpdateBook updates;                  // what the master has not acknowledged yet
   std::string agent_id;      // empty until the master names us
   bool registered = false;   // the master knows our session
   master_actor master;       // invalid until connected
@@ -49,12 +44,6 @@ using AgentPointer = agent_actor::stateful_pointer<AgentState>;
 // Status updates per request: bounds a message after a long disconnection.
 constexpr std::size_t kMaxUpdatesPerRequest = 1000;
 
-bool scheduling_terminal(schema::TaskState state) {
-  using S = schema::TaskState;
-  return state == S::FINISHED || state == S::FAILED || state == S::KILLED || state == S::ERROR ||
-         state == S::DROPPED || state == S::LOST || state == S::GONE;
-}
-
 std::string IdFile(const AgentOptions& o) { return o.work_dir + "/agent_id"; }
 
 std::string LoadId(const AgentOptions& o) {
@@ -65,11 +54,26 @@ std::string LoadId(const AgentOptions& o) {
   return id;
 }
 
-void SaveId(const AgentOptions& o, const std::string& id) {
-  if (!o.persist_id) return;
-  const std::string tmp = IdFile(o) + ".tmp";
-  std::ofstream(tmp) << id << "\n";
-  std::filesystem::rename(tmp, IdFile(o));
+// Writes the id to a new file, syncs it and renames it into place, so a
+// crash leaves the old id or the new one, never half of one.
+Status SaveId(const AgentOptions& o, const std::string& id) {
+  if (!o.persist_id) return Status::Ok();
+  const std::string path = IdFile(o);
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::FromErrno("open(" + tmp + ")", errno);
+  const std::string line = id + "\n";
+  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  const int write_errno = errno;
+  const bool synced = written && ::fsync(fd) == 0;
+  const int sync_errno = errno;
+  ::close(fd);
+  if (!written) return Status::FromErrno("write(" + tmp + ")", write_errno);
+  if (!synced) return Status::FromErrno("fsync(" + tmp + ")", sync_errno);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);  // the overload that does not throw
+  if (ec) return Status::IoError("rename(" + tmp + ", " + path + "): " + ec.message());
+  return Status::Ok();
 }
 
 void Lost(AgentPointer self, const std::string& why) {
@@ -82,28 +86,25 @@ void HandleReply(AgentPointer self, const Wire& reply, bool registering) {
   auto message = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "master reply");
   if (!message.ok()) return Lost(self, message.status().message());
   auto root = message->root();
-  switch (root.which()) {
-    case protocol::MasterReply::REGISTERED:
-      self->state.agent_id = root.getRegistered();
-      self->state.registered = true;
-      SaveId(self->state.options, self->state.agent_id);
-      if (!self->state.options.quiet) std::cerr << "regatta agent: registered as " << self->state.agent_id << "\n";
-      return;
-    case protocol::MasterReply::ACKNOWLEDGED:
-      return;
-    case protocol::MasterReply::REFUSED:
-      std::cerr << "regatta agent: master refused: " << root.getRefused().cStr() << "\n";
-      // A master that lost our session wants a reregistration; one that
-      // does not know our id at all wants a fresh registration.
-      if (registering && std::string(root.getRefused().cStr()).find("agentId") != std::string::npos) {
-        self->state.agent_id.clear();
-      }
-      self->state.registered = false;
-      return;
-    case protocol::MasterReply::UNAVAILABLE:
-      self->state.registered = false;
-      return;
+  if (root.isRegistered()) {
+    self->state.agent_id = root.getRegistered();
+    self->state.registered = true;
+    if (Status saved = SaveId(self->state.options, self->state.agent_id); !saved.ok()) {
+      // The id stays in memory, so this run is unaffected; a restart would
+      // register afresh and its tasks would be replaced.
+      std::cerr << "regatta agent: could not keep the agent id " << self->state.agent_id << ": "
+                << saved.message() << "\n";
+    }
+    if (!self->state.options.quiet) std::cerr << "regatta agent: registered as " << self->state.agent_id << "\n";
+    return;
   }
+  const Status answer = protocol::StatusOfReply(root);
+  if (answer.ok()) return;
+  if (answer.code() != StatusCode::kUnavailable) std::cerr << "regatta agent: master refused: " << answer.message() << "\n";
+  // A master that lost our session wants a reregistration; one that does
+  // not know our id at all (NotFound) wants a fresh registration.
+  if (registering && answer.code() == StatusCode::kNotFound) self->state.agent_id.clear();
+  self->state.registered = false;
 }
 
 bool Connect(AgentPointer self) {
@@ -123,7 +124,7 @@ bool Connect(AgentPointer self) {
 }
 
 Wire RegistrationMessage(const AgentState& s) {
-  master::RegisterAgent command;
+  domain::RegisterAgent command;
   command.agent_id = s.agent_id;
   command.hostname = s.options.hostname;
   command.address = s.options.hostname;
@@ -138,56 +139,35 @@ Wire RegistrationMessage(const AgentState& s) {
 
 void Queue(AgentPointer self, const std::string& task, schema::TaskState state, const std::string& reason,
            const std::string& message, int exit_code) {
-  static std::uint64_t sequence = 0;
-  master::StatusUpdate update{task, "", state, reason, message, exit_code};
-  self->state.updates[task] = PendingUpdate{update, ++sequence, false, scheduling_terminal(state)};
+  self->state.updates.Queue(domain::StatusUpdate{task, "", state, reason, message, exit_code});
 }
 
-// True when the task's end is queued and not yet acknowledged: a later
-// state must not replace it.
-bool PendingEnd(const AgentState& s, const std::string& task) {
-  auto it = s.updates.find(task);
-  return it != s.updates.end() && it->second.terminal;
+// The master acknowledged a task's end: the runner may forget it.
+void ForgetEnded(AgentPointer self, const std::vector<std::string>& ended) {
+  for (const std::string& task : ended) {
+    if (Status forgot = self->state.runner->Acknowledge(task); !forgot.ok()) {
+      std::cerr << "regatta agent: task " << task << ": " << forgot.message() << "\n";
+    }
+  }
 }
 
 // Sends every update not yet in flight, in one request: the master commits
-// them together. An update replaced meanwhile (a newer state of the task)
-// stays pending when the answer comes.
+// them together (agent_core.h says what happens to the answer).
 void SendUpdates(AgentPointer self) {
   if (!self->state.registered) return;
-  std::vector<std::pair<std::string, std::uint64_t>> sent;  // task, sequence
-  std::vector<master::StatusUpdate> updates;
-  for (auto& [task, pending] : self->state.updates) {
-    if (pending.in_flight) continue;
-    if (updates.size() == kMaxUpdatesPerRequest) break;
-    pending.in_flight = true;
-    sent.emplace_back(task, pending.sequence);
-    updates.push_back(pending.update);
-    updates.back().agent_id = self->state.agent_id;
-  }
+  auto sent = std::make_shared<std::vector<UpdateBook::Sent>>();
+  const std::vector<domain::StatusUpdate> updates =
+      self->state.updates.TakeToSend(self->state.agent_id, kMaxUpdatesPerRequest, *sent);
   if (updates.empty()) return;
   self->request(self->state.master, std::chrono::seconds(5), protocol::agent_atom::value,
                 caf::actor_cast<agent_actor>(self), Wire{protocol::StatusUpdatesMessage(updates)})
       .then(
           [=](Wire& reply) {
             auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "reply");
-            const bool acknowledged = answer.ok() && answer->root().isAcknowledged();
-            for (const auto& [id, sequence] : sent) {
-              auto it = self->state.updates.find(id);
-              // Replaced meanwhile: the newer update has its own request.
-              if (it == self->state.updates.end() || it->second.sequence != sequence) continue;
-              it->second.in_flight = false;
-              if (!acknowledged) continue;
-              if (it->second.terminal) (void)self->state.runner->Acknowledge(id);
-              self->state.updates.erase(it);
-            }
+            const bool acknowledged = answer.ok() && protocol::StatusOfReply(answer->root()).ok();
+            ForgetEnded(self, self->state.updates.Answered(*sent, acknowledged));
           },
-          [=](caf::error&) {
-            for (const auto& [id, sequence] : sent) {
-              auto it = self->state.updates.find(id);
-              if (it != self->state.updates.end() && it->second.sequence == sequence) it->second.in_flight = false;
-            }
-          });
+          [=](caf::error&) { (void)self->state.updates.Answered(*sent, false); });
 }
 
 void Reap(AgentPointer self) {
@@ -246,9 +226,7 @@ void OnOrder(AgentPointer self, const Wire& wire) {
       std::cerr << "regatta agent: kill " << task << ": " << s.message() << "\n";
       return;
     }
-    // KILLING for the grace period (discovery drops the endpoint at once),
-    // unless the task's end is already waiting to be reported.
-    if (!PendingEnd(self->state, task)) {
+    if (ReportKilling(self->state.updates, task)) {
       Queue(self, task, schema::TaskState::KILLING, "", "", 0);
       SendUpdates(self);
     }
@@ -259,16 +237,13 @@ void OnOrder(AgentPointer self, const Wire& wire) {
   if (root.isRunTasks()) {
     for (auto task : root.getRunTasks()) orders.push_back(task);
   }
+  std::vector<std::string> ids;
+  for (auto order : orders) ids.emplace_back(order.getTask().getTaskId());
+  const RunOrderPlan plan = PlanRunOrder(
+      ids, [&](const std::string& task) { return self->state.runner->Runs(task); }, self->state.updates);
+  for (const std::string& task : plan.still_running) Queue(self, task, schema::TaskState::RUNNING, "", "", 0);
   std::vector<protocol::RunTask::Reader> tasks;
-  for (auto task : orders) {
-    // An order for a task already running here is answered with its state,
-    // not with a second launch (which the runner refuses: FAILED).
-    if (!self->state.runner->Runs(task.getTask().getTaskId())) {
-      tasks.push_back(task);
-    } else if (!PendingEnd(self->state, task.getTask().getTaskId())) {
-      Queue(self, task.getTask().getTaskId(), schema::TaskState::RUNNING, "", "", 0);
-    }
-  }
+  for (std::size_t i : plan.launch) tasks.push_back(orders[i]);
   if (self->state.runner->HasStartingPhase() && !tasks.empty()) {
     // The master hears STARTING while the launches run (each takes a fork,
     // cgroups and the executor's handshake), RUNNING once they are done.

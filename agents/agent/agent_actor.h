@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "actors/master/master_core.h"
-#include "events/status.h"
+#include "events/domain/commands.h"
+#include "events/base/status.h"
 
 namespace regatta::agent {
 
@@ -27,9 +27,9 @@ struct AgentOptions {
   std::uint16_t master_port = 5050;
   std::string work_dir = "./regatta-agent";
   std::string hostname;  // default: the machine's
-  projections::ResourceVector resources;
-  std::vector<master::PortRange> ports;
-  master::Attributes attributes;
+  domain::ResourceVector resources;
+  std::vector<domain::PortRange> ports;
+  domain::Attributes attributes;
   std::chrono::milliseconds heartbeat_interval{1000};
   std::string executor_path;  // the regatta-executor binary
   bool enable_cgroups = true;

@@ -73,7 +73,7 @@
 #include "agents/containerizer/launch_spec.h"
 #include "agents/containerizer/task_exit.h"
 #include "agents/containerizer/task_runner.h"
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta::agent {
 

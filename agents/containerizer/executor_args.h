@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta::agent {
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta::agent {
 

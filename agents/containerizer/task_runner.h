@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "agents/containerizer/launch_spec.h"
-#include "events/status.h"
+#include "events/base/status.h"
 #include "regatta/events.capnp.h"
 
 namespace regatta::agent {

@@ -1,4 +1,5 @@
 // regatta run | scale | kill | tasks
+#include <cstdlib>
 #include <cstdio>
 #include <iostream>
 
@@ -11,6 +12,13 @@
 
 namespace regatta::cli {
 namespace {
+
+// Who asks and why, as the log will record them: $USER, and --reason.
+void Stamp(protocol::ClientMessage::Builder message, const std::string& reason) {
+  const char* user = std::getenv("USER");
+  message.setPrincipal(user != nullptr && *user != '\0' ? user : "cli");
+  message.setReason(reason);
+}
 
 int Send(const std::string& master, capnp::MallocMessageBuilder& message) {
   auto address = ParseHostPort("--master", master);
@@ -51,8 +59,7 @@ int Run(const RunOptions& options) {
   if (options.command.empty()) return Fail(Status::InvalidArgument("run: give the command after --"));
   capnp::MallocMessageBuilder message;
   auto client = message.initRoot<protocol::ClientMessage>();
-  const char* user = std::getenv("USER");
-  client.setPrincipal(user ? user : "cli");
+  Stamp(client, options.reason);
   auto spec = client.initDefineApp();
   std::string joined;
   for (const auto& word : options.command) joined += (joined.empty() ? "" : " ") + word;
@@ -87,17 +94,21 @@ int Run(const RunOptions& options) {
   return code;
 }
 
-int Scale(const std::string& master, const std::string& app_id, std::uint32_t instances) {
+int Scale(const std::string& master, const std::string& app_id, std::uint32_t instances, const std::string& reason) {
   capnp::MallocMessageBuilder message;
-  auto scale = message.initRoot<protocol::ClientMessage>().initScaleApp();
+  auto client = message.initRoot<protocol::ClientMessage>();
+  Stamp(client, reason);
+  auto scale = client.initScaleApp();
   scale.setAppId(app_id);
   scale.setInstances(instances);
   return Send(master, message);
 }
 
-int Kill(const std::string& master, const std::string& task_id) {
+int Kill(const std::string& master, const std::string& task_id, const std::string& reason) {
   capnp::MallocMessageBuilder message;
-  message.initRoot<protocol::ClientMessage>().setKillTask(task_id);
+  auto client = message.initRoot<protocol::ClientMessage>();
+  Stamp(client, reason);
+  client.setKillTask(task_id);
   return Send(master, message);
 }
 
@@ -112,7 +123,7 @@ int Tasks(const GlobalOptions& global) {
     std::string ports;
     for (auto p : t.host_ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
     std::printf("%-44s %-16s %-16s %-18s %s\n", item->first.c_str(), t.app_id.c_str(), t.hostname.c_str(),
-                projections::TaskStateName(t.state), ports.c_str());
+                domain::TaskStateName(t.state), ports.c_str());
   }
   return 0;
 }

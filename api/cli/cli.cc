@@ -14,12 +14,15 @@ namespace regatta::cli {
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
     case StatusCode::kOk: return 0;
+    case StatusCode::kIoError: return 1;
     case StatusCode::kInvalidArgument: return 2;
     case StatusCode::kNotFound: return 3;
     case StatusCode::kCorruption: return 4;
     case StatusCode::kConflict: return 5;
-    default: return 1;
+    case StatusCode::kFailedPrecondition: return 6;
+    case StatusCode::kUnavailable: return 7;
   }
+  return 1;
 }
 
 int Fail(const Status& status) {

@@ -1,7 +1,9 @@
 // The `regatta` command line: shared plumbing for its subcommands.
 //
-// Exit codes (docs/operations.md): 0 success, 1 failure at run time,
-// 2 bad usage, 3 not found, 4 corruption, 5 conflict (another writer).
+// Exit codes (docs/operations.md), one per StatusCode: 0 success, 1 an I/O
+// failure at run time, 2 bad usage or input (InvalidArgument), 3 not found,
+// 4 corruption, 5 conflict (another writer), 6 failed precondition (the
+// object is in the wrong state), 7 unavailable (try again).
 #pragma once
 
 #include <cstdint>
@@ -10,9 +12,9 @@
 #include <utility>
 
 #include "events/event.h"
-#include "events/real_inputs.h"
-#include "events/time_format.h"
-#include "events/status.h"
+#include "events/base/clock.h"
+#include "events/base/time_format.h"
+#include "events/base/status.h"
 
 namespace regatta::cli {
 

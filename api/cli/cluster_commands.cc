@@ -15,10 +15,10 @@
 namespace regatta::cli {
 namespace {
 
-using projections::Quantity;
+using domain::Quantity;
 
-Result<std::vector<master::PortRange>> ParsePorts(const std::string& text) {
-  std::vector<master::PortRange> ranges;
+Result<std::vector<domain::PortRange>> ParsePorts(const std::string& text) {
+  std::vector<domain::PortRange> ranges;
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = std::min(text.find(',', start), text.size());
@@ -35,7 +35,7 @@ Result<std::vector<master::PortRange>> ParsePorts(const std::string& text) {
 }
 
 // What this machine has, for resources not given on the command line.
-projections::ResourceVector DetectResources(const std::string& work_dir) {
+domain::ResourceVector DetectResources(const std::string& work_dir) {
   struct sysinfo info {};
   ::sysinfo(&info);
   struct statvfs disk {};

@@ -77,11 +77,12 @@ struct RunOptions {
   std::vector<std::string> constraints;  // FIELD:OPERATOR[:VALUE]
   bool job = false;                // run to completion (instances = completions)
   std::uint32_t max_retries = 3;   // with job: failures the job survives
+  std::string reason;               // why, for the log's audit trail
   std::vector<std::string> command;
 };
 int Run(const RunOptions& options);
-int Scale(const std::string& master, const std::string& app_id, std::uint32_t instances);
-int Kill(const std::string& master, const std::string& task_id);
+int Scale(const std::string& master, const std::string& app_id, std::uint32_t instances, const std::string& reason);
+int Kill(const std::string& master, const std::string& task_id, const std::string& reason);
 int Tasks(const GlobalOptions& global);
 
 struct UpOptions {

@@ -131,22 +131,25 @@ int Main(int argc, char** argv) {
   run_cmd->add_option("--max-retries", run.max_retries, "With --job: failures before the job fails")
       ->capture_default_str()
       ->needs(job_flag);
+  run_cmd->add_option("--reason", run.reason, "Why, recorded in the log with who asked");
   run_cmd->add_option("command", run.command, "The command and its arguments (after --)");
   run_cmd->callback([&] { exit_code = Run(run); });
 
-  std::string scale_master = "127.0.0.1:5050", scale_app;
+  std::string scale_master = "127.0.0.1:5050", scale_app, scale_reason;
   std::uint32_t scale_instances = 0;
   auto* scale_cmd = app.add_subcommand("scale", "Change an app's instance count");
   scale_cmd->add_option("--master", scale_master, "The master's HOST:PORT")->capture_default_str();
+  scale_cmd->add_option("--reason", scale_reason, "Why, recorded in the log with who asked");
   scale_cmd->add_option("app", scale_app, "The app's id")->required();
   scale_cmd->add_option("instances", scale_instances, "The new count")->required();
-  scale_cmd->callback([&] { exit_code = Scale(scale_master, scale_app, scale_instances); });
+  scale_cmd->callback([&] { exit_code = Scale(scale_master, scale_app, scale_instances, scale_reason); });
 
-  std::string kill_master = "127.0.0.1:5050", kill_task;
+  std::string kill_master = "127.0.0.1:5050", kill_task, kill_reason;
   auto* kill_cmd = app.add_subcommand("kill", "Kill a task (its app starts a replacement)");
   kill_cmd->add_option("--master", kill_master, "The master's HOST:PORT")->capture_default_str();
+  kill_cmd->add_option("--reason", kill_reason, "Why, recorded in the log with who asked");
   kill_cmd->add_option("task", kill_task, "The task's id")->required();
-  kill_cmd->callback([&] { exit_code = Kill(kill_master, kill_task); });
+  kill_cmd->callback([&] { exit_code = Kill(kill_master, kill_task, kill_reason); });
 
   auto* tasks_cmd = app.add_subcommand("tasks", "List the live tasks the log knows");
   tasks_cmd->callback([&] { exit_code = Tasks(global); });

@@ -10,8 +10,8 @@
 namespace regatta::cli {
 namespace {
 
-using projections::Quantity;
-using projections::ResourceVector;
+using domain::Quantity;
+using domain::ResourceVector;
 
 Status Bad(const std::string& flag, const std::string& item, const std::string& why) {
   return Status::InvalidArgument(flag + ": '" + item + "' " + why);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "actors/master/master_actor.h"
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta::cli {
 

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "events/kafka/kafka_log.h"
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta {
 

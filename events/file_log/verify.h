@@ -7,7 +7,7 @@
 #include <string>
 
 #include "events/event.h"
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta {
 

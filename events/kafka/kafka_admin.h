@@ -11,7 +11,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
-#include "events/status.h"
+#include "events/base/status.h"
 
 namespace regatta::kafka {
 

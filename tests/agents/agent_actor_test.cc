@@ -20,7 +20,7 @@
 
 namespace regatta::schema {
 // Readable failures: TASK_RUNNING, not "2-byte object <02-00>".
-inline void PrintTo(TaskState state, std::ostream* out) { *out << projections::TaskStateName(state); }
+inline void PrintTo(TaskState state, std::ostream* out) { *out << domain::TaskStateName(state); }
 }  // namespace regatta::schema
 
 namespace regatta::agent {
@@ -49,7 +49,7 @@ protocol::master_actor::behavior_type StandIn(std::shared_ptr<Heard> heard) {
   return {
       [=](protocol::agent_atom, protocol::agent_actor, Wire wire) -> Wire {
         auto message = protocol::Received<protocol::AgentMessage>::Read(wire.bytes, "agent message");
-        if (!message.ok()) return Wire{protocol::RefusedReply(message.status().message())};
+        if (!message.ok()) return Wire{protocol::FailureReply(message.status())};
         auto root = message->root();
         std::lock_guard lock(heard->mu);
         if (root.isRegisterAgent()) {
@@ -58,7 +58,7 @@ protocol::master_actor::behavior_type StandIn(std::shared_ptr<Heard> heard) {
         }
         if (root.isStatusUpdates()) {
           for (auto update : root.getStatusUpdates()) {
-            const master::StatusUpdate command = protocol::ToCommand(update);
+            const domain::StatusUpdate command = protocol::ToCommand(update);
             heard->updates.emplace_back(command.task_id, command.state);
           }
         }
@@ -124,7 +124,7 @@ TEST(AgentActor, ReportsStartingRunningAnswersARepeatedOrderAndReportsKilling) {
   options.persist_id = false;
   options.quiet = true;
   options.heartbeat_interval = std::chrono::milliseconds(20);
-  options.resources = {projections::Quantity::FromDouble(4), projections::Quantity::FromDouble(4096), {}, {}};
+  options.resources = {domain::Quantity::FromDouble(4), domain::Quantity::FromDouble(4096), {}, {}};
   auto agent = SpawnAgent(system, options, std::make_unique<LaunchingRunner>(), {}, master);
   ASSERT_TRUE(Eventually([&] {
     std::lock_guard lock(heard->mu);

@@ -8,7 +8,7 @@
 namespace regatta::cli {
 namespace {
 
-using projections::Quantity;
+using domain::Quantity;
 
 TEST(RoleFlags, SetFrameworkRolesWeightsAndQuotas) {
   RoleFlags flags;

@@ -98,8 +98,7 @@ TEST(SchedulingProjection, RegistrationRecordsResourcesPortsAndAttributes) {
   EXPECT_EQ(a.address, "127.0.0.1:5051");
   EXPECT_EQ(a.total, R(16, 65536, 1000, 0));
   EXPECT_EQ(a.used, ResourceVector{});
-  using Range = std::pair<std::uint32_t, std::uint32_t>;
-  EXPECT_EQ(a.port_ranges, (std::vector<Range>{{31000, 32000}}));
+  EXPECT_EQ(a.port_ranges, (std::vector<domain::PortRange>{{31000, 32000}}));
   using Attribute = std::pair<std::string, std::string>;
   EXPECT_EQ(a.attributes, (std::vector<Attribute>{{"zone", "z2"}}));
 }
@@ -179,8 +178,8 @@ TEST(SchedulingProjection, TerminalStatesReleaseExactlyWhatTheTaskHeld) {
       {TaskState::UNKNOWN, false},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(TaskStateName(c.state));
-    EXPECT_EQ(IsTerminal(c.state), c.terminal);
+    SCOPED_TRACE(domain::TaskStateName(c.state));
+    EXPECT_EQ(domain::IsTerminal(c.state), c.terminal);
 
     // Another task stays, so "released" must mean exactly t1's share.
     const SchedulingProjection p = Given({
@@ -371,7 +370,7 @@ TEST(SchedulingProjection, EachTerminalStateCountsAsFinishedFailedOrNeither) {
       {TaskState::UNREACHABLE, false, 0, 0},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(TaskStateName(c.state));
+    SCOPED_TRACE(domain::TaskStateName(c.state));
     const SchedulingProjection p =
         Given({AgentRegistered("a1", 16, 65536), Launched("t1", "/job", "v1"), TaskStatus("t1", c.state)});
     ASSERT_EQ(p.completions().contains("/job"), c.counted);

@@ -2,7 +2,7 @@
 // (to kill), and which long-unreachable ones no longer count (to replace).
 #include <gtest/gtest.h>
 
-#include "actors/frameworks/services_planner.h"
+#include "actors/frameworks/launch_planner.h"
 #include "tests/projections/fold.h"
 #include "tests/support/sample_events.h"
 
@@ -96,7 +96,7 @@ TEST(ServicesPlannerUnreachable, ALongUnreachableTaskIsReplacedAShortOneIsNot) {
        t::TaskLaunched("w1", "/web", "a1", 0.1, 32, 0, 1), t::TaskStatus("w1", TaskState::UNREACHABLE, 1000)});
   PlannerInput in;
   in.state = &state;
-  in.offers = {{"services", "a2", {projections::Quantity::FromDouble(4), projections::Quantity::FromDouble(4096), {}, {}},
+  in.offers = {{"services", "a2", {domain::Quantity::FromDouble(4), domain::Quantity::FromDouble(4096), {}, {}},
                 {{31000, 31010}}}};
   in.new_task_id = [](std::string_view) { return std::string("w2"); };
   in.unreachable_inactive_nanos = 500;

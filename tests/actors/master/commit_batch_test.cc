@@ -20,7 +20,7 @@ Outcome WithEvents(const std::string& key, int count) {
 }
 
 CommitBatch::Done Ignore() {
-  return [](const Status&, const Outcome&) {};
+  return [](const Status&, const Outcome&, const Committed&) {};
 }
 
 TEST(CommitBatch, ConflictsExactlyWhenKeysMeetTheStagedOnes) {
@@ -56,10 +56,10 @@ TEST(CommitBatch, StageCountsEventsAndTakeHandsOverInOrder) {
   CommitBatch batch;
   EXPECT_TRUE(batch.empty());
   std::vector<std::string> done;
-  batch.Stage({"task:1"}, WithEvents("task:1", 2), [&](const Status& s, const Outcome& o) {
+  batch.Stage({"task:1"}, WithEvents("task:1", 2), [&](const Status& s, const Outcome& o, const Committed&) {
     done.push_back("first " + std::to_string(s.ok()) + " " + std::to_string(o.events.size()));
   });
-  batch.Stage({"task:2"}, WithEvents("task:2", 1), [&](const Status& s, const Outcome& o) {
+  batch.Stage({"task:2"}, WithEvents("task:2", 1), [&](const Status& s, const Outcome& o, const Committed&) {
     done.push_back("second " + std::to_string(s.ok()) + " " + std::to_string(o.events.size()));
   });
   EXPECT_FALSE(batch.empty());
@@ -69,8 +69,8 @@ TEST(CommitBatch, StageCountsEventsAndTakeHandsOverInOrder) {
   ASSERT_EQ(staged.size(), 2u);
   EXPECT_EQ(staged[0].outcome.events[0].key, "task:1");
   EXPECT_EQ(staged[1].outcome.events[0].key, "task:2");
-  staged[0].done(Status::Ok(), staged[0].outcome);
-  staged[1].done(Status::Unavailable("log down"), staged[1].outcome);
+  staged[0].done(Status::Ok(), staged[0].outcome, Committed{});
+  staged[1].done(Status::Unavailable("log down"), staged[1].outcome, Committed{});
   EXPECT_EQ(done, (std::vector<std::string>{"first 1 2", "second 0 1"}));
 }
 

@@ -12,7 +12,7 @@
 namespace regatta::master {
 namespace {
 
-using projections::Quantity;
+using domain::Quantity;
 using schema::TaskState;
 namespace t = regatta::testing;
 
@@ -46,7 +46,7 @@ class MasterCore : public ::testing::Test {
   ProjectionSet state_;
   Revision next_ = 0;
   int ids_ = 0;
-  CommandContext context_{1000, "regatta:master", "req-1", [this] { return "id-" + std::to_string(++ids_); }};
+  CommandContext context_{1000, "regatta:master", "", "req-1", [this] { return "id-" + std::to_string(++ids_); }};
 
  private:
   void Fold(const EncodedEvent& e) {

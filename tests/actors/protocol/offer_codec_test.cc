@@ -14,8 +14,8 @@
 namespace regatta::protocol {
 namespace {
 
-using projections::Quantity;
-using projections::ResourceVector;
+using domain::Quantity;
+using domain::ResourceVector;
 namespace t = regatta::testing;
 
 // Awkward amounts on purpose: every field distinct and not a round number.
@@ -24,45 +24,7 @@ ResourceVector R(double cpus, double mem, double disk = 0, double gpus = 0) {
           Quantity::FromDouble(gpus)};
 }
 
-// ------------------------------------------------------------ master -> subscribers
-
-TEST(OfferCodec, AnEventBatchFoldsEveryEventWithItsRevisionInOrder) {
-  const std::vector<EncodedEvent> events = {
-      t::AgentRegistered("a1", 4, 4096, 11),
-      t::TaskLaunched("t1", "/web", "a1", 0.5, 256, 31005, 12),
-      t::TaskStatus("t1", schema::TaskState::FINISHED, 13),
-  };
-  // Revisions need not be dense (Kafka spends offsets on markers).
-  const std::vector<Revision> revisions = {5, 9, 42};
-
-  std::vector<std::string> seen;
-  Status status = ForEachCommitted(EventBatchMessage(events, revisions), [&](const Event& e) {
-    auto body = e.envelope.getEvent();
-    std::string what = std::to_string(e.revision) + "@" + std::to_string(e.envelope.getTimeNanos()) + " ";
-    if (body.isAgentRegistered()) what += "agent " + std::string(body.getAgentRegistered().getAgentId().cStr());
-    if (body.isTaskLaunched()) {
-      auto l = body.getTaskLaunched();
-      what += "launched " + std::string(l.getTaskId().cStr()) + " port " + std::to_string(l.getHostPorts()[0]);
-    }
-    if (body.isTaskStatusChanged()) {
-      what += "status " + std::to_string(static_cast<int>(body.getTaskStatusChanged().getState()));
-    }
-    seen.push_back(what);
-  });
-
-  ASSERT_TRUE(status.ok()) << status.ToString();
-  EXPECT_EQ(seen, (std::vector<std::string>{
-                      "5@11 agent a1",
-                      "9@12 launched t1 port 31005",
-                      "42@13 status " + std::to_string(static_cast<int>(schema::TaskState::FINISHED)),
-                  }));
-}
-
-TEST(OfferCodec, AnEmptyEventBatchFoldsNothing) {
-  int folded = 0;
-  EXPECT_TRUE(ForEachCommitted(EventBatchMessage({}, {}), [&](const Event&) { ++folded; }).ok());
-  EXPECT_EQ(folded, 0);
-}
+// ------------------------------------------------------------ master -> allocator
 
 Bytes RandomBytes(std::size_t size, std::uint32_t seed) {
   std::mt19937 rng(seed);
@@ -72,7 +34,7 @@ Bytes RandomBytes(std::size_t size, std::uint32_t seed) {
 }
 
 TEST(OfferCodec, GarbageIsCorruptionNotACrash) {
-  Bytes valid = EventBatchMessage({t::TaskStatus("t1", schema::TaskState::RUNNING)}, {1});
+  Bytes valid = OffersMessage({{"offer-1", {"services", "a1", R(1, 64), {{31000, 31001}}}}}, 1);
   Bytes truncated(valid.begin(), valid.end() - 8);
   Bytes one_more = valid;
   one_more.push_back(0);
@@ -84,8 +46,8 @@ TEST(OfferCodec, GarbageIsCorruptionNotACrash) {
       {"empty", {}},
       {"one byte", {0x00}},
       {"odd length", Bytes(17, 0x00)},
-      {"a valid batch plus one byte", one_more},
-      {"a valid batch missing its last word", truncated},
+      {"a valid message plus one byte", one_more},
+      {"a valid message missing its last word", truncated},
       {"16 bytes of 0xff", Bytes(16, 0xff)},
   };
   for (std::uint32_t seed = 1; seed <= 64; ++seed) {
@@ -94,29 +56,10 @@ TEST(OfferCodec, GarbageIsCorruptionNotACrash) {
   }
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    int folded = 0;
-    Status status = ForEachCommitted(c.bytes, [&](const Event&) { ++folded; });
-    EXPECT_EQ(status.code(), StatusCode::kCorruption) << status.ToString();
-    EXPECT_NE(status.message().find("event batch"), std::string::npos) << status.message();
-    EXPECT_EQ(folded, 0);
-  }
-}
-
-// A well-formed batch can still carry an envelope that is not one: the
-// events before it are folded, then the corruption is reported.
-TEST(OfferCodec, AGarbageEnvelopeInsideABatchIsCorruption) {
-  const std::vector<std::string> bad_envelopes = {
-      "", "odd", std::string(16, '\xff'),
-      std::string("\x01\x00\x00\x00\x05\x00\x00\x00garbage!", 16),  // 2 segments, the first 5 words: too short
-  };
-  for (const std::string& bad : bad_envelopes) {
-    SCOPED_TRACE("envelope of " + std::to_string(bad.size()) + " bytes");
-    std::vector<EncodedEvent> events = {t::TaskStatus("t1", schema::TaskState::RUNNING), {"t2", "Junk", bad}};
-    int folded = 0;
-    Status status = ForEachCommitted(EventBatchMessage(events, {7, 8}), [&](const Event&) { ++folded; });
-    EXPECT_EQ(status.code(), StatusCode::kCorruption) << status.ToString();
-    EXPECT_NE(status.message().find("revision 8"), std::string::npos) << status.message();
-    EXPECT_EQ(folded, 1);
+    auto message = Received<OfferEvent>::Read(c.bytes, "offers");
+    ASSERT_FALSE(message.ok());
+    EXPECT_EQ(message.status().code(), StatusCode::kCorruption) << message.status().ToString();
+    EXPECT_NE(message.status().message().find("offers"), std::string::npos) << message.status().message();
   }
 }
 
@@ -132,9 +75,9 @@ TEST(OfferCodec, AgentSessionKeepsTheAgentAndWhetherItIsConnected) {
 // ------------------------------------------------------------ allocator -> framework
 
 TEST(OfferCodec, OffersKeepEveryResourcePortRangeAndTheRevision) {
-  std::vector<allocator::OutstandingOffer> made = {
-      {"offer-1", {"services", "a1", R(1.5, 1000.25, 2000.5, 1), {{31000, 31099}, {32000, 32000}}}, 3},
-      {"offer-2", {"services", "a2", R(0.125, 64, 0, 0), {}}, 4},
+  std::vector<domain::NamedOffer> made = {
+      {"offer-1", {"services", "a1", R(1.5, 1000.25, 2000.5, 1), {{31000, 31099}, {32000, 32000}}}},
+      {"offer-2", {"services", "a2", R(0.125, 64, 0, 0), {}}},
   };
   auto message = Received<OfferEvent>::Read(OffersMessage(made, 77), "offers");
   ASSERT_TRUE(message.ok()) << message.status().ToString();
@@ -211,7 +154,7 @@ TEST(OfferCodec, DeclineKeepsTheOfferIdsAndTheRefuseSeconds) {
 
 // ------------------------------------------------------------ framework -> allocator -> master
 
-void ExpectSameTask(const master::TaskToLaunch& got, const master::TaskToLaunch& want) {
+void ExpectSameTask(const domain::TaskToLaunch& got, const domain::TaskToLaunch& want) {
   SCOPED_TRACE(want.task_id);
   EXPECT_EQ(got.task_id, want.task_id);
   EXPECT_EQ(got.app_id, want.app_id);
@@ -224,11 +167,11 @@ void ExpectSameTask(const master::TaskToLaunch& got, const master::TaskToLaunch&
 // The framework's accept crosses the allocator, which adds the offer it
 // checked, and reaches the master as an AcceptOffer command.
 TEST(OfferCodec, AnAcceptReachesTheMasterWithEveryField) {
-  const std::vector<master::TaskToLaunch> tasks = {
+  const std::vector<domain::TaskToLaunch> tasks = {
       {"t-1", "/web", "v3", R(0.25, 128.5, 10, 1), {31005, 31007}, {{"app", "/web"}, {"tier", "front"}}},
       {"t-2", "/batch/nightly", "v1", R(2, 64), {}, {}},
   };
-  const allocator::Offer offer{"services", "agent-3", R(3.5, 4096, 20000, 2), {{31000, 31099}, {32000, 32010}}};
+  const domain::Offer offer{"services", "agent-3", R(3.5, 4096, 20000, 2), {{31000, 31099}, {32000, 32010}}};
 
   auto call = ReadCall(AcceptCall("services", "offer-8", tasks));
   ASSERT_TRUE(call.ok()) << call.status().ToString();
@@ -237,7 +180,7 @@ TEST(OfferCodec, AnAcceptReachesTheMasterWithEveryField) {
 
   auto launch = Received<Launch>::Read(LaunchMessage("services", offer, call->root().getAccept().getTasks()), "launch");
   ASSERT_TRUE(launch.ok()) << launch.status().ToString();
-  master::AcceptOffer command = ToCommand(launch->root());
+  domain::AcceptOffer command = ToCommand(launch->root());
 
   EXPECT_EQ(command.framework_id, "services");
   EXPECT_EQ(command.agent_id, "agent-3");
@@ -257,7 +200,7 @@ TEST(OfferCodec, AnAcceptOfNoTasksStaysEmpty) {
   auto launch = Received<Launch>::Read(
       LaunchMessage("jobs", {"jobs", "a1", R(1, 32), {}}, call->root().getAccept().getTasks()), "launch");
   ASSERT_TRUE(launch.ok());
-  master::AcceptOffer command = ToCommand(launch->root());
+  domain::AcceptOffer command = ToCommand(launch->root());
   EXPECT_TRUE(command.tasks.empty());
   EXPECT_TRUE(command.offered_ports.empty());
   EXPECT_EQ(command.offered, R(1, 32));

@@ -48,7 +48,7 @@ protocol::master_actor::behavior_type StandInBehavior(StandIn self) {
       [=](protocol::agent_atom, protocol::agent_actor, Wire) -> caf::result<Wire> { return Wire{}; },
       [=](protocol::client_atom, Wire wire) -> caf::result<Wire> {
         auto message = protocol::Received<protocol::ClientMessage>::Read(wire.bytes, "client message");
-        if (!message.ok()) return Wire{protocol::RefusedReply(message.status().message())};
+        if (!message.ok()) return Wire{protocol::FailureReply(message.status())};
         if (!message->root().isPing()) {
           Note(self, "command");
           return Wire{protocol::AcknowledgedReply()};
