@@ -61,7 +61,12 @@ running_is 2 && ok || fail "not 2 running after master restart"
 [ "$(launched)" -eq 2 ] && ok || fail "the restarted master launched duplicates ($(launched) launches)"
 
 victim=$(R tasks | awk '/TASK_RUNNING/{print $1; exit}')
-"$regatta" kill --master "127.0.0.1:$port" "$victim" >/dev/null && ok || fail "regatta kill failed"
+USER=operator-7 "$regatta" kill --master "127.0.0.1:$port" --reason "replace a slow instance" "$victim" >/dev/null \
+  && ok || fail "regatta kill failed"
+# The kill is in the log, with who asked and why (on the master's KILLING).
+killing=$(R events dump --json | grep "\"taskId\":\"$victim\"" | grep '"state":"killing"' | head -1)
+[[ "$killing" == *'"principal":"operator-7"'* && "$killing" == *'"reason":"replace a slow instance"'* ]] \
+  && ok || fail "the kill of $victim is not in the log with its principal and reason: $killing"
 wait_for 20 launched_at_least 3 && ok || fail "the killed task was not replaced"
 wait_for 20 running_is 2 && ok || fail "not back to 2 running after the kill"
 # (It may have been UNREACHABLE in between: its agent was killed above.)
@@ -102,5 +107,26 @@ sleep 2  # the second instance has had offers, and must still be waiting
 wait_for 20 fixed_port_is && ok || fail "/fixed is not running on n2:$fixed_port: $(R tasks) $(fixed_states)"
 fixed_serves() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$fixed_port/")" = 200 ]; }
 wait_for 15 fixed_serves && ok || fail "/fixed does not serve on $fixed_port"
+
+# Bad input: one line, the exit code of the refusal's kind, and nothing
+# written to the log.
+events_before=$(R events dump | wc -l)
+refused() {  # refused NAME WANT_EXIT TEXT CMD...
+  local name=$1 want=$2 text=$3 out got; shift 3
+  out=$("$@" 2>&1); got=$?
+  [ "$got" -eq "$want" ] && ok || fail "$name: exit $got, wanted $want: $out"
+  [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && ok || fail "$name: not one line: $out"
+  [[ "$out" == *"$text"* ]] && ok || fail "$name: no '$text' in: $out"
+}
+refused "run --cpus inf" 2 "cpus: must be a finite number" "$regatta" run --master "127.0.0.1:$port" --cpus inf -- sleep 1
+refused "run --cpus 1e308" 2 "cpus: must be at most" "$regatta" run --master "127.0.0.1:$port" --cpus 1e308 -- sleep 1
+refused "run --mem -1" 2 "mem: must not be negative" "$regatta" run --master "127.0.0.1:$port" --mem -1 -- sleep 1
+refused "kill NO-SUCH-TASK" 3 "taskId: no live task" "$regatta" kill --master "127.0.0.1:$port" NO-SUCH-TASK
+refused "scale /no-such-app" 3 "appId: no app" "$regatta" scale --master "127.0.0.1:$port" /no-such-app 2
+refused "no master" 7 "cannot reach the master" "$regatta" run --master "127.0.0.1:$((port + 9))" -- sleep 1
+if [ "${2:-}" != kafka ]; then
+  refused "a second writer" 5 "already open for writing" "$regatta" events append --json <(echo '{"event":{"agentGone":{"agentId":"x"}}}')
+fi
+[ "$(R events dump | wc -l)" -eq "$events_before" ] && ok || fail "a refused command wrote to the log"
 
 finish tasks master.log n1.log

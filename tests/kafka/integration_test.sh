@@ -71,6 +71,15 @@ last_web=$(printf '%s\n' "$out" | grep '^/prod/web=' | tail -1)
 check bad-uri 2 "$regatta" --log "kafka://nohostnocluster" events dump
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && passes=$((passes+1)) || { echo "FAIL bad-uri: not one line"; failures=$((failures+1)); }
 check publish-file-log 2 "$regatta" --data-dir "$work/d" kafka publish-state
+# A history topic made by someone else, the broker's way (auto-created on a
+# first produce: retention 7 days), would lose events: the log refuses to
+# open it, as a failed precondition (exit 6), and writes nothing to it.
+echo "not regatta" | kcat -P -b "$brokers" -t "${cluster}x.events" 2>/dev/null
+check foreign-topic 6 "$regatta" --log "kafka://$brokers/${cluster}x" events append --json events.jsonl
+contains foreign-topic "retention.ms="
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && passes=$((passes+1)) || { echo "FAIL foreign-topic: not one line"; failures=$((failures+1)); }
+check foreign-topic-untouched 0 consume "${cluster}x.events" '%s\n'
+[ "$out" = "not regatta" ] && passes=$((passes+1)) || { echo "FAIL foreign-topic: it holds $out"; failures=$((failures+1)); }
 
 echo "kafka integration: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -262,14 +262,14 @@ std::vector<Case> Cases() {
        {On("a1")}, {"a1 /batch", "a1 /batch"}, {}, {}, kJobs},
       {"AJobsPlannerLeavesServicesAlone", {Agent("a1"), App("/web", 1), App("/batch", 1, kJob)},
        {On("a1")}, {"a1 /batch"}, {}, {}, kJobs},
-      {"AServicesPlannerLeavesJobsAlone", {Agent("a1"), App("/web", 1), App("/batch", 1, kJob)},
+      {"ALaunchPlannerLeavesJobsAlone", {Agent("a1"), App("/web", 1), App("/batch", 1, kJob)},
        {On("a1")}, {"a1 /web"}, {}, {}},
   };
 }
 
-class ServicesPlanner : public ::testing::TestWithParam<Case> {};
+class LaunchPlanner : public ::testing::TestWithParam<Case> {};
 
-TEST_P(ServicesPlanner, GivenWhenThen) {
+TEST_P(LaunchPlanner, GivenWhenThen) {
   const Case& c = GetParam();
   const Planned out = PlanFor(c.given, c.when, nullptr, c.serving);
   EXPECT_EQ(Placements(out.plan), c.then_placed);
@@ -277,12 +277,12 @@ TEST_P(ServicesPlanner, GivenWhenThen) {
   EXPECT_EQ(Waiting(out.plan), c.then_waiting);
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, ServicesPlanner, ::testing::ValuesIn(Cases()),
+INSTANTIATE_TEST_SUITE_P(Table, LaunchPlanner, ::testing::ValuesIn(Cases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
 // ------------------------------------------------------------ details
 
-TEST(ServicesPlannerDetail, PortsAreTheLowestFreeOnesDistinctAndWithinTheRanges) {
+TEST(LaunchPlannerDetail, PortsAreTheLowestFreeOnesDistinctAndWithinTheRanges) {
   const Planned out = PlanFor({Agent("a1"), App("/web", 3, kTwoPorts)},
                               {On("a1", 4, 4096, {{31005, 31010}, {31000, 31001}})});
   ASSERT_EQ(out.plan.accepts.size(), 1u);
@@ -296,14 +296,14 @@ TEST(ServicesPlannerDetail, PortsAreTheLowestFreeOnesDistinctAndWithinTheRanges)
 
 // A required port is taken from inside a range (splitting it); a 0 then
 // takes the lowest port left, never the required one.
-TEST(ServicesPlannerDetail, RequiredPortsAreTakenFirstAndAnyPortsFromWhatIsLeft) {
+TEST(LaunchPlannerDetail, RequiredPortsAreTakenFirstAndAnyPortsFromWhatIsLeft) {
   const Planned out = PlanFor({Agent("a1"), App("/web", 2, kPort8080AndAny)}, {On("a1", 4, 4096, {{8079, 8081}})});
   ASSERT_EQ(out.plan.accepts.size(), 1u);
   ASSERT_EQ(out.plan.accepts[0].tasks.size(), 1u) << "8080 is free for one task only";
   EXPECT_EQ(out.plan.accepts[0].tasks[0].host_ports, (std::vector<std::uint32_t>{8080, 8079}));
 }
 
-TEST(ServicesPlannerDetail, ATaskCarriesItsIdVersionResourcesAndLabels) {
+TEST(LaunchPlannerDetail, ATaskCarriesItsIdVersionResourcesAndLabels) {
   const Planned out = PlanFor({Agent("a1"), App("/web", 1, kOneCpu, "2024-01-01")}, {On("a1")});
   ASSERT_EQ(out.plan.accepts.size(), 1u);
   const domain::AcceptOffer& accept = out.plan.accepts[0];
@@ -319,7 +319,7 @@ TEST(ServicesPlannerDetail, ATaskCarriesItsIdVersionResourcesAndLabels) {
   EXPECT_EQ(task.labels, (domain::Attributes{{"team", "blue"}, {"regatta.app", "/web"}}));
 }
 
-TEST(ServicesPlannerDetail, NeedsReportTheArithmeticForEveryLiveApp) {
+TEST(LaunchPlannerDetail, NeedsReportTheArithmeticForEveryLiveApp) {
   const Planned out = PlanFor({Agent("a1"), App("/a", 2), App("/b", 4, kOneCpu),
                                t::TaskLaunched("old", "/b", "a1", 1, 32)},
                               {On("a1", 2)});
@@ -333,7 +333,7 @@ TEST(ServicesPlannerDetail, NeedsReportTheArithmeticForEveryLiveApp) {
   EXPECT_EQ(b.waiting_reason, "insufficient cpus");
 }
 
-TEST(ServicesPlannerDetail, AJobsNeedReportsItsCompletionsAndOnlyJobsAreReported) {
+TEST(LaunchPlannerDetail, AJobsNeedReportsItsCompletionsAndOnlyJobsAreReported) {
   const Planned out = PlanFor(Cat(Cat({Agent("a1"), App("/web", 1), App("/batch", 5, kJob)},
                                       Ended("/batch", TaskState::FINISHED, 2)),
                                   Ended("/batch", TaskState::FAILED, 1)),
@@ -383,7 +383,7 @@ TEST(TargetFor, WantedIsInstancesForAServiceAndWhatIsLeftForAJob) {
   }
 }
 
-TEST(ServicesPlannerDetail, AnAppInBackoffWaits) {
+TEST(LaunchPlannerDetail, AnAppInBackoffWaits) {
   projections::StringMap<placement::BackoffState> backoff;
   backoff["/web"].RecordFailure(placement::BackoffPolicy{}, 50);  // may launch at 50 + 1 s
   const Planned out = PlanFor({Agent("a1"), App("/web", 1)}, {On("a1")}, &backoff);
@@ -406,7 +406,7 @@ std::string Render(const Plan& plan) {
   return out;
 }
 
-TEST(ServicesPlannerDetail, TheSameInputInAnyOfferOrderGivesTheSamePlan) {
+TEST(LaunchPlannerDetail, TheSameInputInAnyOfferOrderGivesTheSamePlan) {
   Events given;
   std::vector<Offer> offers;
   for (int i = 0; i < 20; ++i) {
@@ -421,7 +421,7 @@ TEST(ServicesPlannerDetail, TheSameInputInAnyOfferOrderGivesTheSamePlan) {
   EXPECT_NE(first.find("/app9.4"), std::string::npos) << first;
 }
 
-TEST(ServicesPlannerDetail, ManyAppsOverManyOffersAllPlaceAndSpread) {
+TEST(LaunchPlannerDetail, ManyAppsOverManyOffersAllPlaceAndSpread) {
   Events given;
   std::vector<Offer> offers;
   for (int i = 0; i < 2000; ++i) {

@@ -6,6 +6,9 @@
 
 #include <capnp/message.h>
 
+#include <limits>
+#include <map>
+
 #include "events/codec.h"
 #include "tests/support/sample_events.h"
 
@@ -290,6 +293,116 @@ TEST_F(MasterCore, EventsCarryTheContextsTimePrincipalAndRequest) {
   EXPECT_EQ(event->envelope.getTimeNanos(), 1000);
   EXPECT_EQ(std::string(event->envelope.getPrincipal().cStr()), "regatta:master");
   EXPECT_EQ(std::string(event->envelope.getCorrelationId().cStr()), "req-1");
+}
+
+// ------------------------------------------------------------ kills
+
+TEST_F(MasterCore, AKillIsRecordedAsKillingWithWhoAskedAndWhy) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::AppDefined("/web", 1, "v1"),
+         t::TaskLaunched("t1", "/web", "a1", 0.5, 64), t::TaskStatus("t1", TaskState::RUNNING)});
+  CommandContext operator_context = context_;
+  operator_context.principal = "alice";
+  operator_context.reason = "replace a slow instance";
+  auto out = DecideKillTask(state_, {"t1"}, operator_context);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Statuses(*out), (std::map<std::string, TaskState>{{"t1", TaskState::KILLING}}));
+  EventDecoder decoder;
+  auto event = decoder.Decode(LoggedEvent{0, out->events[0].bytes});
+  ASSERT_TRUE(event.ok());
+  EXPECT_EQ(std::string(event->envelope.getPrincipal().cStr()), "alice");
+  EXPECT_EQ(std::string(event->envelope.getReason().cStr()), "replace a slow instance");
+  ASSERT_EQ(out->effects.size(), 1u);
+  EXPECT_EQ(out->effects[0].kind, Effect::Kind::kKillTask);
+  EXPECT_EQ(out->effects[0].agent_id, "a1");
+  EXPECT_EQ(out->effects[0].grace_seconds, 3.0);  // the app's killGracePeriodSeconds
+}
+
+TEST_F(MasterCore, AKillOfAKillingTaskOrdersItAgainAndRecordsNothing) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::TaskLaunched("t1", "/web", "a1", 0.5, 64),
+         t::TaskStatus("t1", TaskState::KILLING)});
+  auto out = DecideKillTask(state_, {"t1"}, context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->events.empty());
+  ASSERT_EQ(out->effects.size(), 1u);
+  EXPECT_EQ(out->effects[0].kind, Effect::Kind::kKillTask);
+}
+
+TEST_F(MasterCore, AKillOfAnUnreachableTaskEndsItAndKillsItIfItComesBack) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::TaskLaunched("t1", "/web", "a1", 0.5, 64),
+         t::TaskStatus("t1", TaskState::RUNNING), t::TaskStatus("t1", TaskState::UNREACHABLE)});
+  auto out = DecideKillTask(state_, {"t1"}, context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(Statuses(*out), (std::map<std::string, TaskState>{{"t1", TaskState::KILLED}}));
+  EXPECT_TRUE(out->effects.empty());  // its agent cannot hear it
+  Commit(*out);
+  RegisterAgent back = Agent("a1");
+  back.running = {{"t1", TaskState::RUNNING}};
+  auto reregistered = DecideRegisterAgent(state_, back, context_);
+  ASSERT_TRUE(reregistered.ok());
+  bool killed = false;
+  for (const Effect& e : reregistered->effects) killed = killed || (e.kind == Effect::Kind::kKillTask && e.task_id == "t1");
+  EXPECT_TRUE(killed);
+}
+
+TEST_F(MasterCore, AKillRecordedWhileTheAgentWasAwayIsOrderedAgainWhenItReturns) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::TaskLaunched("t1", "/web", "a1", 0.5, 64),
+         t::TaskStatus("t1", TaskState::RUNNING), t::TaskStatus("t1", TaskState::KILLING)});
+  RegisterAgent back = Agent("a1");
+  back.running = {{"t1", TaskState::RUNNING}};
+  auto out = DecideRegisterAgent(state_, back, context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(Statuses(*out).empty());  // still KILLING: no move back to RUNNING
+  bool killed = false;
+  for (const Effect& e : out->effects) killed = killed || (e.kind == Effect::Kind::kKillTask && e.task_id == "t1");
+  EXPECT_TRUE(killed);
+}
+
+TEST_F(MasterCore, AKillOfNoLiveTaskIsNotFoundNamingTheTask) {
+  auto out = DecideKillTask(state_, {"nope"}, context_);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(out.status().field(), "taskId");
+}
+
+// ------------------------------------------------------------ refusals
+
+TEST_F(MasterCore, AnUpdateTheLifecycleRejectsIsAcknowledgedAndReported) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::TaskLaunched("t1", "/web", "a1", 0.5, 64),
+         t::TaskStatus("t1", TaskState::RUNNING)});
+  auto out = DecideStatusUpdate(state_, {"t1", "a1", TaskState::STAGING, "", "", 0}, context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->events.empty());
+  ASSERT_EQ(out->refused_updates.size(), 1u);
+  EXPECT_NE(out->refused_updates[0].find("TASK_RUNNING -> TASK_STAGING"), std::string::npos);
+  EXPECT_EQ(out->effects[0].kind, Effect::Kind::kAcknowledge);
+}
+
+TEST_F(MasterCore, AnAgentOfferingWhatNoMachineHasIsRefusedNamingTheField) {
+  const struct {
+    double cpus, mem;
+    const char* field;
+  } cases[] = {
+      {std::numeric_limits<double>::infinity(), 1024, "resources.cpus"},
+      {1e308, 1024, "resources.cpus"},
+      {4, -1, "resources.mem"},
+  };
+  for (const auto& c : cases) {
+    RegisterAgent agent = Agent();
+    agent.resources = R(c.cpus, c.mem);
+    auto out = DecideRegisterAgent(state_, agent, context_);
+    ASSERT_FALSE(out.ok()) << c.field;
+    EXPECT_EQ(out.status().field(), c.field);
+  }
+  RegisterAgent bad_ports = Agent();
+  bad_ports.ports = {{32000, 31000}};
+  EXPECT_EQ(DecideRegisterAgent(state_, bad_ports, context_).status().field(), "resources.ports[0]");
+}
+
+TEST_F(MasterCore, ScalingAnAppNobodyDefinedIsNotFound) {
+  auto out = DecideScaleApp(state_, "/nope", 3, context_);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(out.status().field(), "appId");
 }
 
 }  // namespace
