@@ -1,5 +1,5 @@
 // Placement*: the placement path of the master without its actor shell:
-// DRF allocation -> services planner -> master_core's DecideAcceptOffer ->
+// DRF allocation -> launch planner -> master_core's DecideAcceptOffer ->
 // durable append to the embedded log -> fold into the projections, then the
 // RUNNING status of each task the same way. 10,000 agents (simulated: they
 // exist only as registrations), 1,000 apps x 100 instances, a third of the

@@ -33,7 +33,9 @@ struct AllocatorState {
   OfferBook book;
   AllocatorOptions options;
   bool cycle_pending = false;
-  std::uint64_t cycles = 0;
+  std::uint64_t cycles = 0;       // the seeds of the cycles' shuffles, too
+  std::uint64_t cycles_run = 0;   // cycles that got as far as asking DRF
+  std::uint64_t offers_made = 0;
   static inline const char* name = "regatta.allocator";
 };
 
@@ -115,6 +117,8 @@ void RunCycle(AllocatorPointer self) {
   AllocationInput input = CycleInput(st, now);
   if (input.frameworks.empty()) return;
   const std::vector<Offer> offers = Allocate(input);
+  ++st.cycles_run;
+  st.offers_made += offers.size();
   if (offers.empty()) return;
   std::map<std::string, std::vector<domain::NamedOffer>> by_framework;
   for (OutstandingOffer& made : st.book.Record(offers, now)) {
@@ -243,6 +247,9 @@ protocol::allocator_actor::behavior_type AllocatorBehavior(AllocatorPointer self
       [=](protocol::cycle_atom) {
         self->state.cycle_pending = false;
         RunCycle(self);
+      },
+      [=](protocol::stats_atom) -> caf::result<std::uint64_t, std::uint64_t> {
+        return {self->state.cycles_run, self->state.offers_made};
       },
       [=](protocol::tick_atom) {
         const auto timeout = std::chrono::nanoseconds(self->state.options.offer_timeout).count();

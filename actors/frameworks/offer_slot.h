@@ -1,5 +1,5 @@
 // One offer as a plan fills it: what is left of its resources and ports,
-// and the tasks placed on it so far. Internal to the services planner.
+// and the tasks placed on it so far. Internal to the launch planner.
 #pragma once
 
 #include <cstddef>

@@ -369,14 +369,18 @@ Result<ProjectionSet> Rebuild(EventLog& log, const MasterOptions& options) {
 Result<master_actor> SpawnMaster(caf::actor_system& system, const MasterOptions& options) {
   auto log = OpenEventLog(options.log_uri, LogMode::kWriter);
   if (!log.ok()) return log.status();
-  auto projections = Rebuild(**log, options);
+  return SpawnMaster(system, options, std::shared_ptr<EventLog>(std::move(*log)));
+}
+
+Result<master_actor> SpawnMaster(caf::actor_system& system, const MasterOptions& options,
+                                 std::shared_ptr<EventLog> owned_log) {
+  auto projections = Rebuild(*owned_log, options);
   if (!projections.ok()) return projections.status();
   // The unused int gives CAF 0.17 a non-empty argument tuple: with none, its
   // init_fun_factory binds a reference through a null shared_ptr (UBSan
   // aborts on it; see docs/architecture.md).
   // A detached actor runs its init on its own thread, possibly after this
   // returns: the lambda owns what it hands over.
-  std::shared_ptr<EventLog> owned_log = std::move(*log);
   return system.spawn<caf::detached>([owned_log, state = std::move(*projections), options](MasterPointer self,
                                                                                           int) mutable {
     self->state.log = std::move(owned_log);

@@ -38,6 +38,7 @@ using call_atom = caf::atom_constant<caf::atom("call")>;        // framework -> 
 using launch_atom = caf::atom_constant<caf::atom("launch")>;    // allocator -> master: Launch
 using cycle_atom = caf::atom_constant<caf::atom("cycle")>;      // the allocator's batched cycle
 using flush_atom = caf::atom_constant<caf::atom("flush")>;      // the master's group commit
+using stats_atom = caf::atom_constant<caf::atom("stats")>;      // how many cycles and offers, so far
 
 // An agent takes orders (RunTask, KillTask) from the master.
 using agent_actor = caf::typed_actor<caf::reacts_to<master_atom, Wire>, caf::reacts_to<tick_atom>>;
@@ -53,7 +54,9 @@ using framework_actor = caf::typed_actor<caf::reacts_to<events_atom, CommittedBa
 using allocator_actor =
     caf::typed_actor<caf::reacts_to<events_atom, CommittedBatchPtr>, caf::reacts_to<session_atom, Wire>,
                      caf::reacts_to<call_atom, framework_actor, Wire>, caf::reacts_to<cycle_atom>,
-                     caf::reacts_to<tick_atom>>;
+                     caf::reacts_to<tick_atom>,
+                     // (cycles that ran, offers made): answered after every message before it
+                     caf::replies_to<stats_atom>::with<std::uint64_t, std::uint64_t>>;
 
 // The master answers an agent's AgentMessage with a MasterReply.
 // A client's ClientMessage and the allocator's Launch get a MasterReply too.

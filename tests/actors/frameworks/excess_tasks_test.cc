@@ -90,7 +90,7 @@ TEST(ExcessTasks, AJobKeepsWhatItStillWantsWhateverHasFinished) {
   }
 }
 
-TEST(ServicesPlannerUnreachable, ALongUnreachableTaskIsReplacedAShortOneIsNot) {
+TEST(LaunchPlannerUnreachable, ALongUnreachableTaskIsReplacedAShortOneIsNot) {
   const auto state = t::Fold<projections::ProjectionSet>(
       {t::AgentRegistered("a1", 8, 8192), t::AgentRegistered("a2", 8, 8192), t::AppDefined("/web", 1, "v1"),
        t::TaskLaunched("w1", "/web", "a1", 0.1, 32, 0, 1), t::TaskStatus("w1", TaskState::UNREACHABLE, 1000)});
