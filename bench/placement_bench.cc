@@ -37,8 +37,7 @@ class Harness {
     if (!revisions.ok()) return false;
     for (std::size_t i = 0; i < outcome.events.size(); ++i) {
       auto event = decoder_.Decode(LoggedEvent{(*revisions)[i], outcome.events[i].bytes});
-      if (!event.ok()) return false;
-      state.Apply(*event);
+      if (!event.ok() || !state.Apply(*event).ok()) return false;
     }
     return true;
   }

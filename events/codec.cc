@@ -56,6 +56,10 @@ std::string EventTypeName(schema::Envelope::Reader envelope) {
   return "Unknown(" + std::to_string(static_cast<unsigned>(event.which())) + ")";
 }
 
+bool MustStopAt(schema::Envelope::Reader envelope) {
+  return envelope.getMustUnderstand() && !IsKnownEventType(envelope);
+}
+
 bool IsKnownEventType(schema::Envelope::Reader envelope) {
   return EventTypeName(envelope).rfind("Unknown(", 0) != 0;
 }

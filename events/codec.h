@@ -33,6 +33,9 @@ EncodedEvent EncodeEnvelope(capnp::MessageBuilder& message);
 // newer writer (events.capnp, rule 2).
 std::string EventTypeName(schema::Envelope::Reader envelope);
 bool IsKnownEventType(schema::Envelope::Reader envelope);
+// An event of a type this build does not know, which its writer marked as
+// one no reader may skip (events.capnp, mustUnderstand): folding must stop.
+bool MustStopAt(schema::Envelope::Reader envelope);
 
 // The id of the aggregate the event belongs to: the app id for AppDefined,
 // the task id for TaskLaunched, "<namespace>/<name>" for services, and so on.

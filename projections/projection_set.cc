@@ -11,18 +11,24 @@ constexpr std::uint64_t kSnapshotLayout = 2;  // 2: scheduling completions
 
 }  // namespace
 
-void ProjectionSet::Apply(const Event& event) {
-  if (event.revision < next_revision_ && events_applied_ > 0) return;
+Status ProjectionSet::Apply(const Event& event) {
+  if (event.revision < next_revision_ && events_applied_ > 0) return Status::Ok();
+  if (MustStopAt(event.envelope)) {
+    return Status::FailedPrecondition("revision " + std::to_string(event.revision) + ": an event of a type this " +
+                                      "Regatta does not know (" + EventTypeName(event.envelope) +
+                                      "), which its writer marked mustUnderstand: upgrade Regatta to read past it");
+  }
   next_revision_ = event.revision + 1;
   last_time_nanos_ = event.envelope.getTimeNanos();
   ++events_applied_;
   if (!IsKnownEventType(event.envelope)) {
     ++unknown_events_;  // written by a newer Regatta: skip, but count
-    return;
+    return Status::Ok();
   }
   if (folded_ & kSchedulingProjection) scheduling_.Apply(event);
   if (folded_ & kDiscoveryProjection) discovery_.Apply(event);
   if (folded_ & kHistoryProjection) history_.Apply(event);
+  return Status::Ok();
 }
 
 void ProjectionSet::Narrow(unsigned kept) {

@@ -36,10 +36,13 @@ class ProjectionSet {
   explicit ProjectionSet(const ProjectionOptions& options = {})
       : discovery_(options.dns_domain) {}
 
-  // Folds one event. REQUIRES: event.revision >= next_revision(); an event
-  // below it was already applied and is ignored, which makes re-delivery
-  // after a reconnect harmless.
-  void Apply(const Event& event);
+  // Folds one event. An event below next_revision() was already applied and
+  // is ignored, which makes re-delivery after a reconnect harmless. An
+  // event of a type this build does not know is skipped and counted, unless
+  // its writer marked it mustUnderstand: then nothing is folded, the set
+  // stays at the revision before it, and the result is FailedPrecondition
+  // naming the revision (this build is too old for the log).
+  [[nodiscard]] Status Apply(const Event& event);
 
   Revision next_revision() const { return next_revision_; }
   std::int64_t last_time_nanos() const { return last_time_nanos_; }

@@ -51,7 +51,10 @@ Status CatchUp(EventLog& log, ProjectionSet& set, Revision to, std::uint64_t* ap
       failure = event.status();
       return false;
     }
-    set.Apply(*event);
+    if (Status folded = set.Apply(*event); !folded.ok()) {
+      failure = folded;
+      return false;
+    }
     ++count;
     return true;
   }));
@@ -83,7 +86,10 @@ Result<ProjectionSet> Replay(EventLog& log, const SnapshotStore* snapshots,
       return false;
     }
     if (event->envelope.getTimeNanos() > *target.at_time_nanos) return false;
-    set.Apply(*event);
+    if (Status folded = set.Apply(*event); !folded.ok()) {
+      failure = folded;
+      return false;
+    }
     ++report->events_replayed;
     return true;
   }));

@@ -138,7 +138,9 @@ void OnEvents(AllocatorPointer self, const CommittedBatch& batch) {
     if (e.isAgentGone()) lost.emplace_back(e.getAgentGone().getAgentId());
     // Any event but a task's may change what an agent holds in all.
     if (!e.isTaskLaunched() && !e.isTaskStatusChanged()) self->state.cluster_total_stale = true;
-    self->state.view.Apply(event);
+    if (Status folded = self->state.view.Apply(event); !folded.ok()) {
+      std::cerr << "regatta allocator: " << folded.message() << "\n";
+    }
   }
   for (const std::string& agent : lost) Tell(self, self->state.book.RescindAgent(agent));
   ScheduleCycle(self);

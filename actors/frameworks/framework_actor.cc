@@ -103,7 +103,9 @@ Folded Fold(FrameworkPointer self, const CommittedBatch& batch) {
         }
       }
     }
-    st.view.Apply(event);
+    if (Status folded = st.view.Apply(event); !folded.ok()) {
+      std::cerr << "regatta " << st.config.framework_id << ": " << folded.message() << "\n";
+    }
   }
   return out;
 }

@@ -101,8 +101,7 @@ struct Folder {
     if (!event.ok()) return event.status();
     auto touched = projections::AffectedBy(set, *event);
     dirty.insert(touched.begin(), touched.end());
-    set.Apply(*event);
-    return Status::Ok();
+    return set.Apply(*event);
   }
 };
 

@@ -50,7 +50,7 @@ projections::ProjectionSet Folded(const std::vector<EncodedEvent>& events) {
   for (const EncodedEvent& e : events) {
     auto event = decoder.Decode(LoggedEvent{revision++, e.bytes});
     EXPECT_TRUE(event.ok());
-    set.Apply(*event);
+    EXPECT_TRUE(set.Apply(*event).ok());
   }
   return set;
 }

@@ -3,8 +3,8 @@
 # does not know. Tests write events with it to check rule 2 of the evolution
 # rules (a reader skips and counts what it does not know).
 #
-# KEEP IN STEP: fields @0..@7 and members @8..@32 must match the real
-# Envelope exactly (names aside, only ordinals and types decide the layout).
+# KEEP IN STEP: fields @0..@7 and @33 and members @8..@32 must match the
+# real Envelope exactly (names aside, only ordinals and types decide the layout).
 # tests/projections/projection_set_test.cc checks that a known member written
 # through this schema reads back the same through the real one.
 
@@ -24,6 +24,7 @@ struct Envelope {
   causationId @5 :Text;
   reason @6 :Text;
   schemaVersion @7 :UInt16;
+  mustUnderstand @33 :Bool;
 
   event :union {
     agentRegistered @8 :E.AgentRegistered;
@@ -59,6 +60,6 @@ struct Envelope {
     volumeReleased @32 :E.VolumeReleased;
 
     # New in the "future" release: the 26th member, discriminant 25.
-    clusterRenamed @33 :Text;
+    clusterRenamed @34 :Text;
   }
 }

@@ -137,7 +137,7 @@ TEST_P(Determinism, ReplayEqualsIncrementalApplyEqualsSnapshotPlusTail) {
     for (std::size_t k = 0; k < n; ++k) {
       auto event = decoder.Decode(LoggedEvent{(*revisions)[k], events_[i + k].bytes});
       ASSERT_TRUE(event.ok()) << event.status().ToString();
-      incremental.Apply(*event);
+      EXPECT_TRUE(incremental.Apply(*event).ok());
     }
     i += n;
   }
@@ -307,7 +307,7 @@ TEST_P(Determinism, MaybeSnapshotWritesOnlyWhenDueAndKeepsTheNewest) {
   for (std::size_t i = 0; i < events_.size(); ++i) {
     auto event = decoder.Decode(LoggedEvent{i, events_[i].bytes});
     ASSERT_TRUE(event.ok());
-    set.Apply(*event);
+    EXPECT_TRUE(set.Apply(*event).ok());
     wrote = MaybeSnapshot(set, store, policy);
     ASSERT_TRUE(wrote.ok()) << wrote.status().ToString();
     if (*wrote) written.push_back(set.next_revision());
@@ -396,7 +396,7 @@ TEST(Workload, NeverPlacesMoreThanAnAgentHas) {
   for (std::size_t i = 0; i < events.size(); ++i) {
     auto event = decoder.Decode(LoggedEvent{i, events[i].bytes});
     ASSERT_TRUE(event.ok());
-    set.Apply(*event);
+    EXPECT_TRUE(set.Apply(*event).ok());
     for (const auto& [id, agent] : set.scheduling().agents()) {
       ASSERT_LE(agent.used.cpus, agent.total.cpus + 1e-9) << id << " at event " << i;
       ASSERT_LE(agent.used.mem_mb, agent.total.mem_mb) << id << " at event " << i;

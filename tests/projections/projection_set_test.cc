@@ -5,11 +5,16 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "events/future_events.capnp.h"
+#include "events/memory_log.h"
+#include "projections/replay.h"
 #include "tests/projections/fold.h"
 #include "tests/support/sample_events.h"
 
@@ -30,7 +35,9 @@ ProjectionSet Deliver(const std::vector<std::pair<Revision, EncodedEvent>>& deli
   for (const auto& [revision, encoded] : deliveries) {
     auto event = decoder.Decode(LoggedEvent{revision, encoded.bytes});
     EXPECT_TRUE(event.ok()) << event.status().ToString();
-    if (event.ok()) set.Apply(*event);
+    if (event.ok()) {
+      EXPECT_TRUE(set.Apply(*event).ok());
+    }
   }
   return set;
 }
@@ -42,14 +49,15 @@ EncodedEvent Flat(capnp::MessageBuilder& message) {
 }
 
 // An envelope as a newer Regatta writes it, carrying a union member this
-// build does not know.
-EncodedEvent ClusterRenamed(const std::string& name, std::int64_t t) {
+// build does not know, marked mustUnderstand or not.
+EncodedEvent ClusterRenamed(const std::string& name, std::int64_t t, bool must_understand = false) {
   capnp::MallocMessageBuilder message;
   auto envelope = message.initRoot<future::Envelope>();
   envelope.setEventId("future-1");
   envelope.setTimeNanos(t);
   envelope.setPrincipal("regatta:v2");
   envelope.setSchemaVersion(2);
+  envelope.setMustUnderstand(must_understand);
   envelope.initEvent().setClusterRenamed(name);
   return Flat(message);
 }
@@ -147,8 +155,8 @@ TEST(ProjectionSet, NarrowedViewFoldsOnlyWhatItKept) {
   for (const auto& [revision, encoded] : after) {
     auto event = decoder.Decode(LoggedEvent{revision, encoded.bytes});
     ASSERT_TRUE(event.ok());
-    full.Apply(*event);
-    view.Apply(*event);
+    EXPECT_TRUE(full.Apply(*event).ok());
+    EXPECT_TRUE(view.Apply(*event).ok());
   }
   EXPECT_EQ(testing::StateBytes(view.scheduling()), testing::StateBytes(full.scheduling()));
   EXPECT_EQ(view.next_revision(), full.next_revision());
@@ -206,6 +214,65 @@ TEST(ProjectionSet, UnknownEventsAreSkippedAndCounted) {
   EXPECT_EQ(ProjectionBytes(after), ProjectionBytes(without)) << "no projection saw it";
   EXPECT_EQ(after.unknown_events(), 1u);
   EXPECT_EQ(after.next_revision(), without.next_revision());
+}
+
+TEST(ProjectionSet, AnUnknownEventMarkedMustUnderstandStopsTheFold) {
+  ProjectionSet set;
+  EventDecoder decoder;
+  const EncodedEvent agent = AgentRegistered("a1", 16, 65536, 10);
+  auto first = decoder.Decode(LoggedEvent{0, agent.bytes});
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(set.Apply(*first).ok());
+  const std::string before = set.Serialize();
+  const EncodedEvent future = ClusterRenamed("blue", 20, /*must_understand=*/true);
+  auto stop = decoder.Decode(LoggedEvent{1, future.bytes});
+  ASSERT_TRUE(stop.ok());
+  const Status folded = set.Apply(*stop);
+  EXPECT_EQ(folded.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(folded.message().find("revision 1"), std::string::npos) << folded.message();
+  EXPECT_NE(folded.message().find("mustUnderstand"), std::string::npos) << folded.message();
+  EXPECT_EQ(set.Serialize(), before) << "nothing of it folded, not even the revision";
+  EXPECT_EQ(set.next_revision(), 1u);
+}
+
+TEST(ProjectionSet, AKnownEventMarkedMustUnderstandFoldsAsUsual) {
+  capnp::MallocMessageBuilder message;
+  auto envelope = message.initRoot<future::Envelope>();
+  envelope.setMustUnderstand(true);
+  envelope.setTimeNanos(5);
+  auto agent = envelope.initEvent().initAgentRegistered();
+  agent.setAgentId("a1");
+  agent.setHostname("n1");
+  const ProjectionSet set = Deliver({{0, Flat(message)}});
+  EXPECT_EQ(set.scheduling().agents().count("a1"), 1u);
+}
+
+// A golden file written by the "newer" schema: it must keep stopping an
+// older reader, whatever this build's schema becomes.
+TEST(ProjectionSet, TheMustUnderstandGoldenFileStopsReplay) {
+  const std::string path = std::string(REGATTA_SOURCE_DIR) + "/tests/events/golden/cluster_renamed_must_understand_v2.bin";
+  if (std::getenv("REGATTA_WRITE_GOLDEN")) {
+    const EncodedEvent future = ClusterRenamed("blue", 1700000000000000020, true);
+    std::ofstream(path, std::ios::binary) << future.bytes;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  const std::string golden((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto store = std::make_shared<MemoryLogStore>();
+  auto log = MemoryEventLog::Open(store, LogMode::kWriter);
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE((*log)->Append(std::vector<EncodedEvent>{AgentRegistered("a1", 16, 65536, 10), {"", "", golden},
+                                                       AgentRegistered("a2", 16, 65536, 30)}).ok());
+  auto replayed = Replay(**log, nullptr, {}, {}, nullptr);
+  ASSERT_FALSE(replayed.ok());
+  EXPECT_EQ(replayed.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(replayed.status().message().find("revision 1"), std::string::npos) << replayed.status().message();
+  // Time travel to before it still works.
+  ReplayTarget before;
+  before.at_revision = 0;
+  auto earlier = Replay(**log, nullptr, before, {}, nullptr);
+  ASSERT_TRUE(earlier.ok()) << earlier.status().ToString();
+  EXPECT_EQ(earlier->scheduling().agents().count("a1"), 1u);
 }
 
 TEST(ProjectionSet, UnknownEventCountSurvivesASnapshot) {

@@ -8,7 +8,9 @@
 #  1. Fields, enumerants and union members are only ever ADDED, with the next
 #     ordinal. Nothing is removed, renamed in meaning, retyped or renumbered.
 #  2. A reader meets union members it does not know (written by a newer
-#     Regatta). It skips them and counts them; it never fails on them.
+#     Regatta). It skips them and counts them; it never fails on them,
+#     unless the envelope says mustUnderstand: then it stops, with an error
+#     naming the revision, rather than fold a state it would get wrong.
 #  3. The golden files under tests/events/golden/ must keep decoding forever.
 #     A change that breaks one of them is a breaking change and is refused.
 #  4. Event names are in the past tense: they record what happened.
@@ -48,6 +50,13 @@ struct Envelope {
   reason @6 :Text;
 
   schemaVersion @7 :UInt16;
+
+  # Set by a writer on an event an older reader must not skip: one whose
+  # absence from a fold would leave a state that is wrong, not merely
+  # incomplete (Nomad marks its log entries the same way). A reader that
+  # does not know the event's type stops at it with an error; one that
+  # knows it folds it as usual. Unset (false) on every event so far.
+  mustUnderstand @33 :Bool;
 
   event :union {
     agentRegistered @8 :AgentRegistered;

@@ -56,7 +56,7 @@ class MasterCore : public ::testing::Test {
     EventDecoder decoder;
     auto event = decoder.Decode(LoggedEvent{next_++, e.bytes});
     ASSERT_TRUE(event.ok());
-    state_.Apply(*event);
+    EXPECT_TRUE(state_.Apply(*event).ok());
   }
 };
 
