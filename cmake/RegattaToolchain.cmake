@@ -17,3 +17,12 @@ if(REGATTA_SANITIZE)
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# ThreadSanitizer (scripts/build tsan): races between actors. Debian's CAF,
+# Cap'n Proto and librdkafka are not instrumented, so what they do inside is
+# invisible to it, and races it reports there are CAF's (docs/benchmarks.md).
+option(REGATTA_TSAN "Build with ThreadSanitizer" OFF)
+if(REGATTA_TSAN)
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+endif()
