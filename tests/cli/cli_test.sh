@@ -86,6 +86,11 @@ check bad-projection 2 "$regatta" replay --projection nope
 one_line bad-projection
 check missing-dir 3 "$regatta" --data-dir "$work/none" events dump
 one_line missing-dir; contains missing-dir "no event log"
+# The operating system says no (a data dir below a plain file): an I/O
+# failure, exit 1, one line.
+touch plain-file
+check io-error 1 "$regatta" --data-dir "$work/plain-file/d" events append --json batch1.jsonl
+one_line io-error
 printf '%s\n' '{"event":{"agentGone":{"agentId":"ok"}}}' '{"event": {"agentGone": ' > bad.jsonl
 check bad-json 2 "$regatta" events append --json bad.jsonl
 one_line bad-json; contains bad-json "bad.jsonl:2"
