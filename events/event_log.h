@@ -66,6 +66,11 @@ class EventLog {
 
   // "file:/var/lib/regatta/log", "memory:", "kafka://127.0.0.1:9092/prod".
   virtual std::string Describe() const = 0;
+
+  // What opening repaired, as one line for the opener to print ("cut 37
+  // bytes from ... at offset ..."); empty when it repaired nothing. A repair
+  // is never silent.
+  virtual std::string RecoveryNote() const { return ""; }
 };
 
 inline constexpr Revision kEndOfLog = ~Revision{0};

@@ -1,13 +1,8 @@
 #include "events/snapshot_store.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 
 #include "events/crc32c.h"
 #include "events/file_log/segment.h"
@@ -35,29 +30,25 @@ std::string FileName(Revision next) {
   return name;
 }
 
-Status WriteFileDurably(const std::string& path, const std::string& bytes) {
+Status WriteFileDurably(filelog::FileSystem& fs, const std::string& dir, const std::string& path,
+                        const std::string& bytes) {
   const std::string tmp = path + ".tmp";
-  filelog::File file(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!file.is_open()) return Status::FromErrno("open(" + tmp + ")", errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(file.fd(), bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::FromErrno("write(" + tmp + ")", errno);
-    done += static_cast<std::size_t>(n);
+  {
+    auto file = filelog::File::Open(fs, tmp, filelog::OpenMode::kCreateOrOpen);
+    if (!file.ok()) return file.status();
+    REGATTA_RETURN_IF_ERROR(file->Truncate(0));  // a temporary file a crash left behind
+    REGATTA_RETURN_IF_ERROR(file->WriteAll(0, bytes.data(), bytes.size()));
+    REGATTA_RETURN_IF_ERROR(file->DataSync());
   }
-  if (::fdatasync(file.fd()) != 0) return Status::FromErrno("fdatasync(" + tmp + ")", errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::FromErrno("rename(" + tmp + ")", errno);
-  return Status::Ok();
+  REGATTA_RETURN_IF_ERROR(fs.Rename(tmp, path));
+  return fs.SyncDirectory(dir);
 }
 
 }  // namespace
 
 Status SnapshotStore::Write(Revision next_revision, std::int64_t last_time_nanos,
                             std::string_view payload) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
-  if (ec) return Status::IoError("create " + dir_ + ": " + ec.message());
+  REGATTA_RETURN_IF_ERROR(fs_->CreateDirectories(dir_));
   std::string bytes(kMagic);
   Put<std::uint32_t>(&bytes, kVersion);
   Put<std::uint32_t>(&bytes, 0);  // checksum, below
@@ -68,17 +59,18 @@ Status SnapshotStore::Write(Revision next_revision, std::int64_t last_time_nanos
   const std::uint32_t crc = crc32c::Value(bytes.data() + 16, bytes.size() - 16);
   const std::uint32_t masked = crc32c::Mask(crc);
   std::memcpy(bytes.data() + 12, &masked, sizeof masked);
-  return WriteFileDurably(dir_ + "/" + FileName(next_revision), bytes);
+  return WriteFileDurably(*fs_, dir_, dir_ + "/" + FileName(next_revision), bytes);
 }
 
 Result<std::vector<SnapshotInfo>> SnapshotStore::List() const {
   std::vector<SnapshotInfo> found;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir_, ec)) return found;
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-    const std::string path = entry.path().string();
-    if (entry.path().extension() != ".snp") continue;
-    auto file = filelog::File::OpenForRead(path);
+  if (!fs_->IsDirectory(dir_)) return found;
+  auto names = fs_->List(dir_);
+  if (!names.ok()) return names.status();
+  for (const std::string& name : *names) {
+    if (name.size() < 4 || name.substr(name.size() - 4) != ".snp") continue;
+    const std::string path = dir_ + "/" + name;
+    auto file = filelog::File::OpenForRead(*fs_, path);
     if (!file.ok()) continue;
     char header[kHeaderSize];
     if (!file->ReadExactly(0, header, kHeaderSize).ok()) continue;
@@ -92,7 +84,7 @@ Result<std::vector<SnapshotInfo>> SnapshotStore::List() const {
 }
 
 Result<std::string> SnapshotStore::Load(const SnapshotInfo& info) const {
-  auto file = filelog::File::OpenForRead(info.path);
+  auto file = filelog::File::OpenForRead(*fs_, info.path);
   if (!file.ok()) return file.status();
   auto size = file->Size();
   if (!size.ok()) return size.status();
@@ -117,9 +109,8 @@ Status SnapshotStore::Prune(std::size_t keep) {
   auto all = List();
   if (!all.ok()) return all.status();
   for (std::size_t i = 0; i + keep < all->size(); ++i) {
-    if (::unlink((*all)[i].path.c_str()) != 0 && errno != ENOENT) {
-      return Status::FromErrno("unlink(" + (*all)[i].path + ")", errno);
-    }
+    Status removed = fs_->Unlink((*all)[i].path);
+    if (!removed.ok() && removed.code() != StatusCode::kNotFound) return removed;
   }
   return Status::Ok();
 }

@@ -8,8 +8,8 @@
 //   next revision (8) | time of the last event covered, ns (8) |
 //   payload size (8) | payload
 //
-// Written to a temporary name, synced, then renamed: a crash leaves either
-// the old set of snapshots or the new one.
+// Written to a temporary name, synced, renamed, and the directory synced: a
+// crash leaves either the old set of snapshots or the new one.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@
 
 #include "events/event.h"
 #include "events/base/status.h"
+#include "events/file_log/fs.h"
 
 namespace regatta {
 
@@ -30,7 +31,8 @@ struct SnapshotInfo {
 
 class SnapshotStore {
  public:
-  explicit SnapshotStore(std::string dir) : dir_(std::move(dir)) {}
+  explicit SnapshotStore(std::string dir, filelog::FileSystem& fs = filelog::RealFileSystem())
+      : dir_(std::move(dir)), fs_(&fs) {}
 
   Status Write(Revision next_revision, std::int64_t last_time_nanos, std::string_view payload);
   // Oldest first. Files whose header is unreadable are left out.
@@ -44,6 +46,7 @@ class SnapshotStore {
 
  private:
   std::string dir_;
+  filelog::FileSystem* fs_;
 };
 
 }  // namespace regatta

@@ -374,6 +374,9 @@ Result<master_actor> SpawnMaster(caf::actor_system& system, const MasterOptions&
 
 Result<master_actor> SpawnMaster(caf::actor_system& system, const MasterOptions& options,
                                  std::shared_ptr<EventLog> owned_log) {
+  if (const std::string repaired = owned_log->RecoveryNote(); !repaired.empty()) {
+    std::cerr << "regatta master: repaired the log: " << repaired << "\n";
+  }
   auto projections = Rebuild(*owned_log, options);
   if (!projections.ok()) return projections.status();
   // The unused int gives CAF 0.17 a non-empty argument tuple: with none, its

@@ -80,6 +80,9 @@ int EventsAppend(const GlobalOptions& global, const AppendOptions& options) {
   if (batch.empty()) return Fail(Status::InvalidArgument(options.file + ": no events in it"));
   auto log = OpenEventLog(global.LogUri(), LogMode::kWriter);
   if (!log.ok()) return Fail(log.status());
+  if (const std::string repaired = (*log)->RecoveryNote(); !repaired.empty()) {
+    std::cerr << "regatta: repaired the log: " << repaired << "\n";
+  }
   auto revisions = (*log)->Append(batch);
   if (!revisions.ok()) return Fail(revisions.status());
   std::cout << "appended " << revisions->size() << " event(s) at revisions " << revisions->front()

@@ -86,9 +86,9 @@ int LogVerify(const GlobalOptions& global) {
   for (const auto& [type, count] : report->events_by_type) {
     std::cout << "  " << type << " " << count << "\n";
   }
-  if (report->torn_tail_bytes > 0) {
-    std::cout << "torn tail: " << report->torn_tail_bytes
-              << " bytes of an unfinished last record (the writer truncates them on open)\n";
+  if (report->condition == filelog::LogCondition::kTorn) {
+    std::cout << "torn tail: a write never finished; the next writer to open the log repairs it: "
+              << report->torn << "\n";
   }
   if (!report->ok()) return Fail(Status::Corruption("log is corrupt: " + report->first_problem));
   std::cout << "ok\n";

@@ -1,13 +1,7 @@
 #include "events/file_log/file_log.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <filesystem>
+#include <map>
 #include <thread>
 
 #include "events/file_log/record_format.h"
@@ -21,27 +15,6 @@ using filelog::WalkOptions;
 namespace {
 
 constexpr std::uint64_t kIndexEvery = 4096;  // bytes of log between index entries
-
-Status WriteAll(int fd, const char* data, std::size_t n, std::uint64_t offset) {
-  while (n > 0) {
-    const ssize_t put = ::pwrite(fd, data, n, static_cast<off_t>(offset));
-    if (put < 0) {
-      if (errno == EINTR) continue;
-      return Status::FromErrno("pwrite", errno);
-    }
-    data += put;
-    n -= static_cast<std::size_t>(put);
-    offset += static_cast<std::uint64_t>(put);
-  }
-  return Status::Ok();
-}
-
-Status SyncDirectory(const std::string& dir) {
-  File d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!d.is_open()) return Status::FromErrno("open(" + dir + ")", errno);
-  if (::fsync(d.fd()) != 0) return Status::FromErrno("fsync(" + dir + ")", errno);
-  return Status::Ok();
-}
 
 Status CheckBatch(std::span<const EncodedEvent> batch) {
   if (batch.empty()) return Status::InvalidArgument("append: empty batch");
@@ -63,16 +36,13 @@ Status CheckBatch(std::span<const EncodedEvent> batch) {
 
 Result<std::unique_ptr<FileEventLog>> FileEventLog::Open(const std::string& dir, LogMode mode,
                                                          FileLogOptions options) {
-  std::error_code ec;
-  const bool exists = std::filesystem::is_directory(dir, ec);
-  if (!exists) {
+  std::unique_ptr<FileEventLog> log(new FileEventLog(dir, mode, options));
+  if (!log->fs_.IsDirectory(dir)) {
     if (mode == LogMode::kReader || !options.create_if_missing) {
       return Status::NotFound("no event log at " + dir);
     }
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Status::IoError("create " + dir + ": " + ec.message());
+    REGATTA_RETURN_IF_ERROR(log->fs_.CreateDirectories(dir));
   }
-  std::unique_ptr<FileEventLog> log(new FileEventLog(dir, mode, options));
   if (mode == LogMode::kWriter) REGATTA_RETURN_IF_ERROR(log->AcquireWriterLock());
   REGATTA_RETURN_IF_ERROR(log->Recover());
   if (mode == LogMode::kWriter) REGATTA_RETURN_IF_ERROR(log->OpenActiveSegmentForAppend());
@@ -83,73 +53,41 @@ FileEventLog::~FileEventLog() = default;
 
 Status FileEventLog::AcquireWriterLock() {
   const std::string path = dir_ + "/LOCK";
-  lock_file_ = File(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  if (!lock_file_.is_open()) return Status::FromErrno("open(" + path + ")", errno);
-  if (::flock(lock_file_.fd(), LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK) return Status::FromErrno("flock(" + path + ")", errno);
-    char pid[32] = {};
-    const ssize_t n = ::pread(lock_file_.fd(), pid, sizeof pid - 1, 0);
-    return Status::Conflict("event log " + dir_ + " is already open for writing" +
-                            (n > 0 ? " by pid " + std::string(pid, static_cast<std::size_t>(n)) : ""));
+  auto handle = fs_.Lock(path);
+  if (!handle.ok()) {
+    if (handle.status().code() != StatusCode::kConflict) return handle.status();
+    return Status::Conflict("event log " + dir_ + " is already open for writing (" + handle.status().message() + ")");
   }
-  const std::string me = std::to_string(::getpid());
-  if (::ftruncate(lock_file_.fd(), 0) != 0) return Status::FromErrno("ftruncate(LOCK)", errno);
-  return WriteAll(lock_file_.fd(), me.data(), me.size(), 0);
+  lock_file_ = File(&fs_, *handle);
+  return Status::Ok();
 }
 
 Status FileEventLog::Recover() {
-  auto names = filelog::ListSegments(dir_);
-  if (!names.ok()) return names.status();
-  Revision expected = names->empty() ? 0 : names->front().base;
-  for (std::size_t i = 0; i < names->size(); ++i) {
-    const bool last = i + 1 == names->size();
-    REGATTA_RETURN_IF_ERROR(LoadSegment((*names)[i], last, expected));
-    expected = segments_.back().end;
+  std::map<Revision, std::vector<IndexEntry>> index;  // by segment base
+  auto state = filelog::InspectLog(fs_, dir_, [&](const filelog::SegmentState& segment, std::uint64_t offset,
+                                                  std::string_view record) {
+    std::vector<IndexEntry>& entries = index[segment.base];
+    if (entries.empty() || offset - entries.back().offset >= kIndexEvery) {
+      entries.push_back({filelog::DecodeRecordHeader(record.data()).first_revision, offset});
+    }
+    return true;
+  });
+  if (!state.ok()) return state.status();
+  if (state->condition == filelog::LogCondition::kCorrupt) return Status::Corruption(state->problem);
+  Adopt(*state, index);
+  if (state->condition == filelog::LogCondition::kTorn) {
+    torn_ = state->torn;
+    recovery_.torn_bytes_truncated = state->torn.bytes;
+    recovery_.torn_problem = state->torn.path + ": " + state->torn.problem;
+    if (mode_ == LogMode::kWriter) recovery_.repair = state->RepairLine();
   }
   return Status::Ok();
 }
 
-Status FileEventLog::LoadSegment(const filelog::SegmentName& name, bool last, Revision expected) {
-  auto file = File::OpenForRead(name.path);
-  if (!file.ok()) return file.status();
-  auto size = file->Size();
-  if (!size.ok()) return size.status();
-  Segment segment{name.base, name.path, filelog::kSegmentHeaderSize, name.base, {}};
-  if (*size < filelog::kSegmentHeaderSize && last) {
-    // The writer died while creating this segment: nothing in it was acknowledged.
-    recovery_.torn_bytes_truncated = *size;
-    recovery_.torn_problem = name.path + ": segment header cut short";
-    segments_.push_back(std::move(segment));
-    return Status::Ok();
+void FileEventLog::Adopt(const filelog::LogState& state, std::map<Revision, std::vector<IndexEntry>>& index) {
+  for (const filelog::SegmentState& s : state.segments) {
+    segments_.push_back(Segment{s.base, s.path, s.good_size, s.end, std::move(index[s.base])});
   }
-  std::string header(filelog::kSegmentHeaderSize, '\0');
-  Revision base = 0;
-  Status read = file->ReadExactly(0, header.data(), header.size());
-  if (!read.ok()) return Status::Corruption(name.path + ": " + read.message());
-  if (Status s = filelog::DecodeSegmentHeader(header, &base); !s.ok()) {
-    return Status::Corruption(name.path + ": " + s.message());
-  }
-  if (base != name.base || base != expected) {
-    return Status::Corruption(name.path + ": segment starts at revision " + std::to_string(base) +
-                              ", expected " + std::to_string(expected));
-  }
-  WalkOptions walk{filelog::kSegmentHeaderSize, *size, base, last};
-  auto result = filelog::WalkSegment(*file, walk, [&](std::uint64_t offset, std::string_view record) {
-    IndexRecord(segment, offset, filelog::DecodeRecordHeader(record.data()).first_revision);
-    return true;
-  });
-  if (!result.ok()) return result.status();
-  if (result->end == WalkEnd::kCorrupt) {
-    return Status::Corruption(name.path + ": " + result->problem);
-  }
-  if (result->end == WalkEnd::kTornTail) {
-    recovery_.torn_bytes_truncated = *size - result->valid_size;
-    recovery_.torn_problem = name.path + ": " + result->problem;
-  }
-  segment.size = result->valid_size;
-  segment.end = result->next_revision;
-  segments_.push_back(std::move(segment));
-  return Status::Ok();
 }
 
 void FileEventLog::IndexRecord(Segment& segment, std::uint64_t offset, Revision first) {
@@ -160,31 +98,35 @@ void FileEventLog::IndexRecord(Segment& segment, std::uint64_t offset, Revision 
 
 Status FileEventLog::OpenActiveSegmentForAppend() {
   if (segments_.empty()) return StartSegment(0);
-  Segment& last = segments_.back();
-  active_ = File(::open(last.path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!active_.is_open()) return Status::FromErrno("open(" + last.path + ")", errno);
-  if (recovery_.torn_bytes_truncated == 0) return Status::Ok();
-  // Cut the torn tail so the next record follows the last good one.
-  if (::ftruncate(active_.fd(), static_cast<off_t>(last.size)) != 0) {
-    return Status::FromErrno("ftruncate(" + last.path + ")", errno);
-  }
-  if (last.size == filelog::kSegmentHeaderSize) {
-    const std::string header = filelog::EncodeSegmentHeader(last.base);
-    REGATTA_RETURN_IF_ERROR(WriteAll(active_.fd(), header.data(), header.size(), 0));
-  }
-  if (::fdatasync(active_.fd()) != 0) return Status::FromErrno("fdatasync", errno);
+  auto file = File::Open(fs_, segments_.back().path, filelog::OpenMode::kWrite);
+  if (!file.ok()) return file.status();
+  active_ = std::move(*file);
+  if (!torn_.path.empty()) REGATTA_RETURN_IF_ERROR(RepairTornTail(torn_));
   return Status::Ok();
+}
+
+// Cuts the torn tail so the next record follows the last good one, or
+// writes the header a segment never got; then syncs the file and the
+// directory, so the repair itself survives a crash.
+Status FileEventLog::RepairTornTail(const filelog::TornWrite& torn) {
+  REGATTA_RETURN_IF_ERROR(active_.Truncate(torn.header_missing ? 0 : torn.offset));
+  if (torn.header_missing) {
+    const std::string header = filelog::EncodeSegmentHeader(segments_.back().base);
+    REGATTA_RETURN_IF_ERROR(active_.WriteAll(0, header.data(), header.size()));
+  }
+  REGATTA_RETURN_IF_ERROR(active_.DataSync());
+  return fs_.SyncDirectory(dir_);
 }
 
 Status FileEventLog::StartSegment(Revision base) {
   const std::string path = dir_ + "/" + filelog::SegmentFileName(base);
-  File file(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (!file.is_open()) return Status::FromErrno("create(" + path + ")", errno);
+  auto file = File::Open(fs_, path, filelog::OpenMode::kCreateExclusive);
+  if (!file.ok()) return file.status();
   const std::string header = filelog::EncodeSegmentHeader(base);
-  REGATTA_RETURN_IF_ERROR(WriteAll(file.fd(), header.data(), header.size(), 0));
-  if (::fdatasync(file.fd()) != 0) return Status::FromErrno("fdatasync(" + path + ")", errno);
-  REGATTA_RETURN_IF_ERROR(SyncDirectory(dir_));
-  active_ = std::move(file);
+  REGATTA_RETURN_IF_ERROR(file->WriteAll(0, header.data(), header.size()));
+  REGATTA_RETURN_IF_ERROR(file->DataSync());
+  REGATTA_RETURN_IF_ERROR(fs_.SyncDirectory(dir_));
+  active_ = std::move(*file);
   std::lock_guard lock(mu_);
   segments_.push_back(Segment{base, path, filelog::kSegmentHeaderSize, base, {}});
   return Status::Ok();
@@ -227,11 +169,8 @@ Status FileEventLog::WriteGroup(std::vector<GroupCommitQueue::Pending*>& group) 
     filelog::AppendBatchRecord(next, p->batch, &buffer);
     for (std::size_t i = 0; i < p->batch.size(); ++i) p->revisions.push_back(next++);
   }
-  Status status = WriteAll(active_.fd(), buffer.data(), buffer.size(), offset);
-  if (status.ok() && options_.durability == Durability::kSyncEachAppend &&
-      ::fdatasync(active_.fd()) != 0) {
-    status = Status::FromErrno("fdatasync", errno);
-  }
+  Status status = active_.WriteAll(offset, buffer.data(), buffer.size());
+  if (status.ok() && options_.durability == Durability::kSyncEachAppend) status = active_.DataSync();
   std::lock_guard lock(mu_);
   // After a failed write or sync the file's state is unknown: stop appending
   // until a reopen runs recovery (the lesson of "fsyncgate").
@@ -249,7 +188,7 @@ Status FileEventLog::Refresh() {
   std::lock_guard lock(mu_);
   if (segments_.empty()) return Recover();
   Segment& last = segments_.back();
-  auto file = File::OpenForRead(last.path);
+  auto file = File::OpenForRead(fs_, last.path);
   if (!file.ok()) return file.status();
   auto size = file->Size();
   if (!size.ok()) return size.status();
@@ -264,11 +203,24 @@ Status FileEventLog::Refresh() {
     last.size = result->valid_size;  // a torn tail here is a write in progress
     last.end = result->next_revision;
   }
-  auto names = filelog::ListSegments(dir_);
+  auto names = filelog::ListSegments(fs_, dir_);
   if (!names.ok()) return names.status();
   for (const auto& name : *names) {
-    if (name.base < segments_.back().end || name.base == segments_.back().base) continue;
-    REGATTA_RETURN_IF_ERROR(LoadSegment(name, true, segments_.back().end));
+    if (name.base <= segments_.back().base) continue;
+    // A segment the writer started since: judged as InspectLog judges one.
+    std::vector<IndexEntry> index;
+    auto state = filelog::InspectSegment(fs_, name, segments_.back().end, true,
+                                         [&](const filelog::SegmentState&, std::uint64_t offset, std::string_view record) {
+                                           const Revision first = filelog::DecodeRecordHeader(record.data()).first_revision;
+                                           if (index.empty() || offset - index.back().offset >= kIndexEvery) {
+                                             index.push_back({first, offset});
+                                           }
+                                           return true;
+                                         });
+    if (!state.ok()) return state.status();
+    if (state->condition == filelog::LogCondition::kCorrupt) return Status::Corruption(state->problem);
+    const filelog::SegmentState& s = state->segments.back();
+    segments_.push_back(Segment{s.base, s.path, s.good_size, s.end, std::move(index)});
   }
   return Status::Ok();
 }
@@ -294,7 +246,7 @@ Status FileEventLog::Scan(Revision from, Revision to, const EventVisitor& visit)
       path = it->path;
       from = std::max(from, it->base);
     }
-    auto file = File::OpenForRead(path);
+    auto file = File::OpenForRead(fs_, path);
     if (!file.ok()) return file.status();
     bool stopped = false;
     Revision segment_end = walk.expected_revision;

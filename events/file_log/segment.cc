@@ -1,12 +1,7 @@
 #include "events/file_log/segment.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
+#include <charconv>
 #include <cstdio>
 
 #include "events/file_log/record_format.h"
@@ -15,42 +10,29 @@ namespace regatta::filelog {
 
 File& File::operator=(File&& other) noexcept {
   if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = other.fd_;
-    other.fd_ = -1;
+    if (handle_ >= 0) fs_->Close(handle_);
+    fs_ = other.fs_;
+    handle_ = other.handle_;
+    other.handle_ = -1;
   }
   return *this;
 }
 
 File::~File() {
-  if (fd_ >= 0) ::close(fd_);
+  if (handle_ >= 0) fs_->Close(handle_);
 }
 
-Result<File> File::OpenForRead(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::FromErrno("open(" + path + ")", errno);
-  return File(fd);
+Result<File> File::Open(FileSystem& fs, const std::string& path, OpenMode mode) {
+  auto handle = fs.Open(path, mode);
+  if (!handle.ok()) return handle.status();
+  return File(&fs, *handle);
 }
 
 Status File::ReadExactly(std::uint64_t offset, char* out, std::size_t n) const {
-  while (n > 0) {
-    const ssize_t got = ::pread(fd_, out, n, static_cast<off_t>(offset));
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      return Status::FromErrno("pread", errno);
-    }
-    if (got == 0) return Status::IoError("pread: unexpected end of file");
-    out += got;
-    n -= static_cast<std::size_t>(got);
-    offset += static_cast<std::uint64_t>(got);
-  }
+  auto got = fs_->PRead(handle_, offset, out, n);
+  if (!got.ok()) return got.status();
+  if (*got != n) return Status::IoError("pread: unexpected end of file");
   return Status::Ok();
-}
-
-Result<std::uint64_t> File::Size() const {
-  struct stat st;
-  if (::fstat(fd_, &st) != 0) return Status::FromErrno("fstat", errno);
-  return static_cast<std::uint64_t>(st.st_size);
 }
 
 std::string SegmentFileName(Revision base) {
@@ -59,17 +41,20 @@ std::string SegmentFileName(Revision base) {
   return name;
 }
 
-Result<std::vector<SegmentName>> ListSegments(const std::string& dir) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return Status::FromErrno("opendir(" + dir + ")", errno);
+Result<std::vector<SegmentName>> ListSegments(FileSystem& fs, const std::string& dir) {
+  auto names = fs.List(dir);
+  if (!names.ok()) return names.status();
   std::vector<SegmentName> segments;
-  while (const dirent* entry = ::readdir(d)) {
-    const std::string name = entry->d_name;
+  for (const std::string& name : *names) {
     if (name.size() != 24 || name.substr(20) != ".seg") continue;
     if (name.find_first_not_of("0123456789") != 20) continue;
-    segments.push_back({std::stoull(name.substr(0, 20)), dir + "/" + name});
+    Revision base = 0;
+    const auto parsed = std::from_chars(name.data(), name.data() + 20, base);
+    if (parsed.ec != std::errc()) {
+      return Status::Corruption(dir + "/" + name + ": its name is beyond the largest revision");
+    }
+    segments.push_back({base, dir + "/" + name});
   }
-  ::closedir(d);
   std::sort(segments.begin(), segments.end(),
             [](const SegmentName& a, const SegmentName& b) { return a.base < b.base; });
   return segments;

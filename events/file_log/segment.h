@@ -9,29 +9,38 @@
 #include <string_view>
 #include <vector>
 
-#include "events/event.h"
 #include "events/base/status.h"
+#include "events/event.h"
+#include "events/file_log/fs.h"
 
 namespace regatta::filelog {
 
-// An open file descriptor, closed on destruction.
+// A file open on a FileSystem, closed on destruction.
 class File {
  public:
   File() = default;
-  explicit File(int fd) : fd_(fd) {}
-  File(File&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  File(FileSystem* fs, int handle) : fs_(fs), handle_(handle) {}
+  File(File&& other) noexcept : fs_(other.fs_), handle_(other.handle_) { other.handle_ = -1; }
   File& operator=(File&& other) noexcept;
   ~File();
-  int fd() const { return fd_; }
-  bool is_open() const { return fd_ >= 0; }
+  bool is_open() const { return handle_ >= 0; }
 
-  static Result<File> OpenForRead(const std::string& path);
+  static Result<File> Open(FileSystem& fs, const std::string& path, OpenMode mode);
+  static Result<File> OpenForRead(FileSystem& fs, const std::string& path) {
+    return Open(fs, path, OpenMode::kRead);
+  }
   // Reads exactly n bytes at offset, or fails (a short read is an IoError).
   Status ReadExactly(std::uint64_t offset, char* out, std::size_t n) const;
-  Result<std::uint64_t> Size() const;
+  Status WriteAll(std::uint64_t offset, const char* data, std::size_t n) const {
+    return fs_->PWrite(handle_, offset, data, n);
+  }
+  Status DataSync() const { return fs_->DataSync(handle_); }
+  Status Truncate(std::uint64_t size) const { return fs_->Truncate(handle_, size); }
+  Result<std::uint64_t> Size() const { return fs_->Size(handle_); }
 
  private:
-  int fd_ = -1;
+  FileSystem* fs_ = nullptr;
+  int handle_ = -1;
 };
 
 struct SegmentName {
@@ -42,7 +51,7 @@ struct SegmentName {
 // "00000000000000000042.seg".
 std::string SegmentFileName(Revision base);
 // The segments in `dir`, ordered by base revision.
-Result<std::vector<SegmentName>> ListSegments(const std::string& dir);
+Result<std::vector<SegmentName>> ListSegments(FileSystem& fs, const std::string& dir);
 
 // Why a walk over a segment stopped.
 enum class WalkEnd {

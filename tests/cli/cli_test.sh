@@ -97,6 +97,26 @@ one_line bad-json; contains bad-json "bad.jsonl:2"
 check after-bad-json 0 "$regatta" log verify
 contains after-bad-json "events 6"
 
+# A crash between creating the next segment and writing its header leaves
+# an empty last segment: verify calls it a torn tail, the next writer
+# repairs it and says so on one line, and the log reads on.
+end=$("$regatta" log verify | sed -n 's/.*end revision \([0-9]*\).*/\1/p')
+: > "regatta-data/log/$(printf '%020d' "$end").seg"
+check verify-torn-header 0 "$regatta" log verify
+contains verify-torn-header "wrote the missing header of"
+printf '%s\n' '{"event":{"agentGone":{"agentId":"after-crash"}}}' > one.jsonl
+check repair-append 0 "$regatta" events append --json one.jsonl
+contains repair-append "regatta: repaired the log: wrote the missing header of ./regatta-data/log/"
+check verify-repaired 0 "$regatta" log verify
+contains verify-repaired "events 7"
+# An empty segment far past the end: a gap, refused, nothing appended.
+: > regatta-data/log/00000000000000099999.seg
+check gap-append 4 "$regatta" events append --json one.jsonl
+one_line gap-append; contains gap-append "00000000000000099999.seg: named for revision 99999"
+rm regatta-data/log/00000000000000099999.seg
+check verify-after-gap 0 "$regatta" log verify
+contains verify-after-gap "events 7"
+
 # A corrupt log: verify names the offset, reading refuses, no crash.
 seg=$(ls regatta-data/log/*.seg | head -1)
 size=$(stat -c %s "$seg")

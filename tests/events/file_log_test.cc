@@ -37,7 +37,7 @@ void AppendMany(EventLog& log, int n, const std::string& prefix = "a") {
 }
 
 std::string OnlySegment(const std::string& dir) {
-  auto names = filelog::ListSegments(dir);
+  auto names = filelog::ListSegments(filelog::RealFileSystem(), dir);
   EXPECT_TRUE(names.ok());
   EXPECT_EQ(names->size(), 1u);
   return names->front().path;
@@ -128,7 +128,7 @@ TEST(FileLog, DamageInASealedSegmentIsCorruptionEvenAtItsEnd) {
   FileLogOptions tiny;
   tiny.segment_bytes = 200;
   { auto log = OpenWriter(dir, tiny); AppendMany(*log, 12); }
-  auto names = filelog::ListSegments(dir);
+  auto names = filelog::ListSegments(filelog::RealFileSystem(), dir);
   ASSERT_TRUE(names.ok());
   ASSERT_GE(names->size(), 3u);
   const std::string first = names->front().path;
@@ -158,7 +158,7 @@ TEST(FileLog, SegmentsRollAndScansSeekAcrossThem) {
     auto log = OpenWriter(dir, small);
     AppendMany(*log, 500);
   }
-  auto names = filelog::ListSegments(dir);
+  auto names = filelog::ListSegments(filelog::RealFileSystem(), dir);
   ASSERT_GT(names->size(), 3u);
   auto log = FileEventLog::Open(dir, LogMode::kReader, small);
   ASSERT_TRUE(log.ok());
