@@ -57,6 +57,7 @@ Status FillConstraints(schema::AppSpec::Builder spec, const std::vector<std::str
 
 int Run(const RunOptions& options) {
   if (options.command.empty()) return Fail(Status::InvalidArgument("run: give the command after --"));
+  if (options.id_given && options.id.empty()) return Fail(Status::InvalidField("--id", "must not be empty"));
   capnp::MallocMessageBuilder message;
   auto client = message.initRoot<protocol::ClientMessage>();
   Stamp(client, options.reason);

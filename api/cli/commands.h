@@ -69,6 +69,7 @@ int Agents(const GlobalOptions& global);
 struct RunOptions {
   std::string master = "127.0.0.1:5050";
   std::string id;  // default: from the command
+  bool id_given = false;  // --id was on the command line (so an empty one is an error, not "use the default")
   std::uint32_t instances = 1;
   double cpus = 0.1;
   double mem = 32;

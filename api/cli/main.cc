@@ -5,11 +5,18 @@
 #include <iostream>
 
 #include "api/cli/commands.h"
+#include "api/cli/flags.h"
+#include "events/domain/resources.h"
 
 namespace regatta::cli {
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+// The bounds the flags show in --help (and domain/resources.h's for amounts).
+constexpr double kMaxAmount = domain::kMaxResourceAmount;
+constexpr double kMaxSeconds = 365.0 * 24 * 3600;  // a year
+constexpr std::uint64_t kMaxCount = 1'000'000'000'000;
+constexpr std::uint64_t kMaxInstances = 1'000'000;
 
 // CLI11 prints multi-line errors; a user gets one line and an exit code.
 // The master's role flags, on `master` and on `up` (which hands them on).
@@ -61,8 +68,9 @@ int Main(int argc, char** argv) {
   auto* tail_cmd = events->add_subcommand("tail", "Print events as they are appended");
   tail_cmd->add_option("--from", tail.from, "Start at this revision (default: the end)");
   tail_cmd->add_flag("--json", tail.json, "One JSON envelope per line");
-  tail_cmd->add_option("--limit", tail.limit, "Exit after this many events");
-  tail_cmd->add_option("--idle-exit", tail.idle_exit_seconds, "Exit after this many idle seconds");
+  tail_cmd->add_option("--limit", tail.limit, "Exit after this many events")->check(Count(0, kMaxCount));
+  tail_cmd->add_option("--idle-exit", tail.idle_exit_seconds, "Exit after this many idle seconds")
+      ->check(Amount(0, kMaxSeconds));
   tail_cmd->callback([&] { exit_code = EventsTail(global, tail); });
 
   ReplayOptions replay;
@@ -85,9 +93,13 @@ int Main(int argc, char** argv) {
   auto* master_cmd = app.add_subcommand("master", "Run the master: the log's single writer");
   master_cmd->add_option("--listen", master.listen, "HOST:PORT to accept agents on")->capture_default_str();
   master_cmd->add_option("--heartbeat-timeout", master.heartbeat_timeout_seconds,
-                         "Seconds without a heartbeat before an agent is unreachable")->capture_default_str();
+                         "Seconds without a heartbeat before an agent is unreachable")
+      ->capture_default_str()
+      ->check(Amount(0, 3600, /*above_min=*/true));
   master_cmd->add_option("--unreachable-inactive", master.unreachable_inactive_seconds,
-                         "Seconds a task may be unreachable before it is replaced")->capture_default_str();
+                         "Seconds a task may be unreachable before it is replaced")
+      ->capture_default_str()
+      ->check(Amount(0, kMaxSeconds));
   AddRoleFlags(master_cmd, master.roles);
   master_cmd->callback([&] { exit_code = Master(global, master); });
 
@@ -96,29 +108,36 @@ int Main(int argc, char** argv) {
   agent_cmd->add_option("--master", agent.master, "The master's HOST:PORT")->capture_default_str();
   agent_cmd->add_option("--work-dir", agent.work_dir, "Sandboxes and the agent's id")->capture_default_str();
   agent_cmd->add_option("--hostname", agent.hostname, "The name to advertise (default: this machine's)");
-  agent_cmd->add_option("--cpus", agent.cpus, "Cpus to offer (default: detected)");
-  agent_cmd->add_option("--mem", agent.mem, "Memory to offer, MB (default: detected)");
-  agent_cmd->add_option("--disk", agent.disk, "Disk to offer, MB (default: detected)");
+  agent_cmd->add_option("--cpus", agent.cpus, "Cpus to offer (default or 0: detected)")->check(Amount(0, kMaxAmount));
+  agent_cmd->add_option("--mem", agent.mem, "Memory to offer, MB (default or 0: detected)")->check(Amount(0, kMaxAmount));
+  agent_cmd->add_option("--disk", agent.disk, "Disk to offer, MB (default or 0: detected)")->check(Amount(0, kMaxAmount));
   agent_cmd->add_option("--ports", agent.ports, "Port ranges to offer")->capture_default_str();
   agent_cmd->add_option("--attribute", agent.attributes, "KEY:VALUE (repeatable), e.g. zone:z1");
-  agent_cmd->add_option("--heartbeat", agent.heartbeat_seconds, "Seconds between heartbeats")->capture_default_str();
+  agent_cmd->add_option("--heartbeat", agent.heartbeat_seconds, "Seconds between heartbeats")
+      ->capture_default_str()
+      ->check(Amount(0, 3600, /*above_min=*/true));
   agent_cmd->add_option("--executor", agent.executor, "The regatta-executor binary")->capture_default_str();
   agent_cmd->add_flag("--no-cgroups", agent.no_cgroups, "Do not limit tasks with cgroups");
   agent_cmd->add_flag("--namespaces", agent.namespaces, "Run each task in new PID, mount, UTS and IPC namespaces");
   agent_cmd->add_option("--simulate", agent.simulate,
                         "Run N simulated agents that start no processes (scale tests)")
-      ->check(CLI::Range(1u, 100000u));
+      ->check(Count(1, 100000));
   agent_cmd->callback([&] { exit_code = Agent(agent); });
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a command as a long-running app (or a --job): regatta run [options] -- CMD ARGS");
   run_cmd->add_option("--master", run.master, "The master's HOST:PORT")->capture_default_str();
-  run_cmd->add_option("--id", run.id, "The app's id, e.g. /prod/web (default: from the command)");
-  run_cmd->add_option("--instances", run.instances, "How many copies to keep running")->capture_default_str();
-  run_cmd->add_option("--cpus", run.cpus, "Cpus per instance")->capture_default_str();
-  run_cmd->add_option("--mem", run.mem, "Memory per instance, MB")->capture_default_str();
-  auto* ports_opt =
-      run_cmd->add_option("--ports", run.ports, "Host ports per instance ($PORT0, ...)")->capture_default_str();
+  run_cmd->add_option("--id", run.id, "The app's id, e.g. /prod/web (default: from the command)")
+      ->check(CLI::Validator([](std::string& id) { return id.empty() ? std::string("must not be empty") : ""; },
+                             "not empty"));
+  run_cmd->add_option("--instances", run.instances, "How many copies to keep running")
+      ->capture_default_str()
+      ->check(Count(0, kMaxInstances));
+  run_cmd->add_option("--cpus", run.cpus, "Cpus per instance")->capture_default_str()->check(Amount(0, kMaxAmount, true));
+  run_cmd->add_option("--mem", run.mem, "Memory per instance, MB")->capture_default_str()->check(Amount(0, kMaxAmount, true));
+  auto* ports_opt = run_cmd->add_option("--ports", run.ports, "Host ports per instance ($PORT0, ...)")
+                        ->capture_default_str()
+                        ->check(Count(0, 100));
   run_cmd
       ->add_option("--host-port", run.host_ports,
                    "A host port every instance must get, as Marathon's requirePorts (repeat for more; one "
@@ -130,10 +149,14 @@ int Main(int argc, char** argv) {
                                      "Run to completion: --instances successful runs, failed ones retried");
   run_cmd->add_option("--max-retries", run.max_retries, "With --job: failures before the job fails")
       ->capture_default_str()
+      ->check(Count(0, kMaxInstances))
       ->needs(job_flag);
   run_cmd->add_option("--reason", run.reason, "Why, recorded in the log with who asked");
   run_cmd->add_option("command", run.command, "The command and its arguments (after --)");
-  run_cmd->callback([&] { exit_code = Run(run); });
+  run_cmd->callback([&] {
+    run.id_given = run_cmd->count("--id") > 0;
+    exit_code = Run(run);
+  });
 
   std::string scale_master = "127.0.0.1:5050", scale_app, scale_reason;
   std::uint32_t scale_instances = 0;
@@ -141,7 +164,7 @@ int Main(int argc, char** argv) {
   scale_cmd->add_option("--master", scale_master, "The master's HOST:PORT")->capture_default_str();
   scale_cmd->add_option("--reason", scale_reason, "Why, recorded in the log with who asked");
   scale_cmd->add_option("app", scale_app, "The app's id")->required();
-  scale_cmd->add_option("instances", scale_instances, "The new count")->required();
+  scale_cmd->add_option("instances", scale_instances, "The new count")->required()->check(Count(0, kMaxInstances));
   scale_cmd->callback([&] { exit_code = Scale(scale_master, scale_app, scale_instances, scale_reason); });
 
   std::string kill_master = "127.0.0.1:5050", kill_task, kill_reason;
@@ -156,10 +179,14 @@ int Main(int argc, char** argv) {
 
   UpOptions up;
   auto* up_cmd = app.add_subcommand("up", "Run a master and N agents on this machine");
-  up_cmd->add_option("--agents", up.agents, "How many agents")->capture_default_str();
+  up_cmd->add_option("--agents", up.agents, "How many agents")->capture_default_str()->check(Count(1, 1000));
   up_cmd->add_option("--listen", up.listen, "The master's HOST:PORT")->capture_default_str();
-  up_cmd->add_option("--cpus", up.cpus_per_agent, "Cpus each agent offers")->capture_default_str();
-  up_cmd->add_option("--mem", up.mem_per_agent, "Memory each agent offers, MB")->capture_default_str();
+  up_cmd->add_option("--cpus", up.cpus_per_agent, "Cpus each agent offers")
+      ->capture_default_str()
+      ->check(Amount(0, kMaxAmount, true));
+  up_cmd->add_option("--mem", up.mem_per_agent, "Memory each agent offers, MB")
+      ->capture_default_str()
+      ->check(Amount(0, kMaxAmount, true));
   AddRoleFlags(up_cmd, up.roles);
   up_cmd->callback([&] { exit_code = Up(global, up); });
 
@@ -172,7 +199,8 @@ int Main(int argc, char** argv) {
   auto* publish_cmd = kafka_cmd->add_subcommand(
       "publish-state", "Write the compacted state topics from the history (needs --log kafka://...)");
   publish_cmd->add_flag("--follow", publish.follow, "Keep publishing as events land");
-  publish_cmd->add_option("--idle-exit", publish.idle_exit_seconds, "With --follow: stop after this many idle seconds");
+  publish_cmd->add_option("--idle-exit", publish.idle_exit_seconds, "With --follow: stop after this many idle seconds")
+      ->check(Amount(0, kMaxSeconds));
   publish_cmd->callback([&] { exit_code = PublishStateTopics(global, publish); });
 
   auto* version_cmd = app.add_subcommand("version", "Print the version");

@@ -4,21 +4,33 @@
 // reason, so an API can report them apart.
 //
 // What it checks, field by field:
-//   id            an absolute path of lowercase letters, digits, '-' and '.'
+//   id            an absolute path (at most 255 characters) of segments by
+//                 Marathon's rule: lowercase letters, digits, '-' and '.',
+//                 no part starting or ending with '-' or '.', no "." or
+//                 "..", each at most 63 characters (a DNS label)
+//   text          ids, names, labels, paths and images are UTF-8 with no
+//                 control characters; commands, args and env values UTF-8
 //   cmd / args    at least one of them
 //   cpus, mem     finite, > 0, at most kMaxResourceAmount
 //   disk, gpus    finite, >= 0, at most kMaxResourceAmount
 //   instances     a job needs at least one completion
 //   portDefinitions[i].port   0..65535; with requirePorts, no port twice
 //   constraints[i]            parses (domain/constraint.h)
+//   portDefinitions[i].protocol, container.portMappings[i]   tcp, udp or both; ports 0..65535
+//   healthChecks, readinessChecks   finite durations, a portIndex that names a port, HTTP codes 100..599
+//   upgradeStrategy   capacities between 0 and 1, a finite deadline
 //   backoffSeconds, backoffFactor, maxLaunchDelaySeconds, killGracePeriodSeconds
 //                 finite and not negative (the factor at least 1)
 #pragma once
+
+#include <cstddef>
 
 #include "events/base/status.h"
 #include "regatta/events.capnp.h"
 
 namespace regatta::domain {
+
+inline constexpr std::size_t kMaxAppIdLength = 255;
 
 [[nodiscard]] Status CheckAppSpec(schema::AppSpec::Reader spec);
 

@@ -97,6 +97,23 @@ one_line bad-json; contains bad-json "bad.jsonl:2"
 check after-bad-json 0 "$regatta" log verify
 contains after-bad-json "events 6"
 
+# Every flag is checked before anything starts: one line, exit 2 (a daemon
+# that started anyway would run into the timeout: 124).
+bad_flags=(
+  "master --heartbeat-timeout nan" "master --heartbeat-timeout -1" "master --unreachable-inactive inf"
+  "agent --cpus nan" "agent --cpus inf" "agent --mem -1" "agent --heartbeat nan" "agent --heartbeat 0"
+  "events tail --limit -1" "events tail --limit 18446744073709551616"
+  "events tail --idle-exit nan" "events tail --idle-exit -1"
+  "run --instances -1 -- sleep 1" "run --cpus nan -- sleep 1" "up --agents 0" "up --mem inf"
+)
+for flags in "${bad_flags[@]}"; do
+  # shellcheck disable=SC2086
+  check "flag: $flags" 2 timeout 5 "$regatta" $flags
+  one_line "flag: $flags"
+done
+check "flag: run --id ''" 2 timeout 5 "$regatta" run --id "" -- sleep 1
+one_line "flag: run --id ''"; contains "flag: run --id ''" "--id"
+
 # A crash between creating the next segment and writing its header leaves
 # an empty last segment: verify calls it a torn tail, the next writer
 # repairs it and says so on one line, and the log reads on.

@@ -257,7 +257,7 @@ TEST_F(MasterCore, AnAppDefinitionIsCheckedFieldByField) {
       {"a required host port twice", kService, 1, "portDefinitions[2].port: host port 8080 is required twice",
        {8080, 0, 8080}, true},
       {"the same service port twice, not required", kService, 1, "", {8080, 8080}, false},
-      {"a port beyond 16 bits", kService, 1, "portDefinitions[0].port: 65536 is not a port", {65536}, false},
+      {"a port beyond 16 bits", kService, 1, "portDefinitions[0].port: 65536 is not a port (0-65535)", {65536}, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

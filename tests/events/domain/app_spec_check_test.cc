@@ -82,6 +82,77 @@ TEST(CheckAppSpec, RefusesEachBadFieldByName) {
       {"backoff factor below 1", [](auto s) { s.setBackoffFactor(0.5); }, "backoffFactor"},
       {"backoff seconds inf", [](auto s) { s.setBackoffSeconds(kInf); }, "backoffSeconds"},
       {"kill grace -1", [](auto s) { s.setKillGracePeriodSeconds(-1); }, "killGracePeriodSeconds"},
+      // ids, by Marathon's path rules
+      {"id /../x", [](auto s) { s.setId("/../x"); }, "id"},
+      {"id /..", [](auto s) { s.setId("/.."); }, "id"},
+      {"id /.", [](auto s) { s.setId("/."); }, "id"},
+      {"id 10 KB long", [](auto s) { s.setId("/" + std::string(10240, 'a')); }, "id"},
+      {"id with a newline", [](auto s) { s.setId("/web\nx"); }, "id"},
+      {"empty id", [](auto s) { s.setId(""); }, "id"},
+      {"id segment of 64", [](auto s) { s.setId("/" + std::string(64, 'a')); }, "id"},
+      {"id segment starting with -", [](auto s) { s.setId("/prod/-web"); }, "id"},
+      {"id segment ending with .", [](auto s) { s.setId("/prod/web."); }, "id"},
+      {"id with ..", [](auto s) { s.setId("/prod/a..b"); }, "id"},
+      {"id with //", [](auto s) { s.setId("/prod//web"); }, "id"},
+      {"id with a trailing /", [](auto s) { s.setId("/prod/"); }, "id"},
+      // ports
+      {"port definition 70000", [](auto s) { s.initPortDefinitions(1)[0].setPort(70000); }, "portDefinitions[0].port"},
+      {"port mapping 70000", [](auto s) { s.initPortMappings(1)[0].setHostPort(70000); }, "container.portMappings[0].hostPort"},
+      {"protocol sctp", [](auto s) { s.initPortDefinitions(1)[0].setProtocol("sctp"); }, "portDefinitions[0].protocol"},
+      // constraints
+      {"LIKE that does not compile",
+       [](auto s) {
+         auto c = s.initConstraints(1);
+         c[0].setField("rack");
+         c[0].setOperator("LIKE");
+         c[0].setValue("(");
+       },
+       "constraints[0]"},
+      {"MAX_PER 0",
+       [](auto s) {
+         auto c = s.initConstraints(1);
+         c[0].setField("rack");
+         c[0].setOperator("MAX_PER");
+         c[0].setValue("0");
+       },
+       "constraints[0]"},
+      {"GROUP_BY of no number",
+       [](auto s) {
+         auto c = s.initConstraints(1);
+         c[0].setField("rack");
+         c[0].setOperator("GROUP_BY");
+         c[0].setValue("three");
+       },
+       "constraints[0]"},
+      // strings
+      {"id not UTF-8", [](auto s) { s.setId("/w\xff"); }, "id"},
+      {"label key with a control character",
+       [](auto s) {
+         auto l = s.initLabels(1);
+         l[0].setKey("a\x01b");
+         l[0].setValue("v");
+       },
+       "labels[0].key"},
+      {"label value not UTF-8",
+       [](auto s) {
+         auto l = s.initLabels(1);
+         l[0].setKey("k");
+         l[0].setValue("\xc0\xaf");  // an overlong '/'
+       },
+       "labels[0].value"},
+      {"port name with a newline", [](auto s) { s.initPortDefinitions(1)[0].setName("http\n"); }, "portDefinitions[0].name"},
+      {"cmd not UTF-8", [](auto s) { s.setCmd("echo \xed\xa0\x80"); }, "cmd"},  // a lone surrogate
+      {"env name with =",
+       [](auto s) {
+         auto e = s.initEnv(1);
+         e[0].setKey("A=B");
+         e[0].setValue("1");
+       },
+       "env[0].name"},
+      {"a health check of a port the app lacks",
+       [](auto s) { s.initHealthChecks(1)[0].setProtocol(schema::HealthCheck::Protocol::HTTP); }, "healthChecks[0].portIndex"},
+      {"minimumHealthCapacity 2", [](auto s) { s.initUpgradeStrategy().setMinimumHealthCapacity(2); },
+       "upgradeStrategy.minimumHealthCapacity"},
   };
   for (const auto& c : cases) {
     const Status s = Check(c.edit);
@@ -90,6 +161,38 @@ TEST(CheckAppSpec, RefusesEachBadFieldByName) {
     EXPECT_EQ(s.message().rfind(std::string(c.field) + ": ", 0), 0u) << s.message();
     EXPECT_EQ(s.message().find('\n'), std::string::npos) << s.message();
   }
+}
+
+TEST(CheckAppSpec, AcceptsWhatMarathonAccepts) {
+  const char* ids[] = {"/web", "/prod/web/api", "/v1.2", "/my-app", "/a", "/" };
+  for (const char* id : ids) {
+    const Status s = Check([&](auto spec) { spec.setId(id); });
+    if (std::string(id) == "/") {
+      EXPECT_FALSE(s.ok());
+    } else {
+      EXPECT_TRUE(s.ok()) << id << ": " << s.ToString();
+    }
+  }
+  EXPECT_TRUE(Check([](auto s) { s.setId("/" + std::string(63, 'a')); }).ok());
+  EXPECT_TRUE(Check([](auto s) {
+                auto l = s.initLabels(1);
+                l[0].setKey("owner");
+                l[0].setValue("Zoë 🚀");  // UTF-8 is welcome
+              }).ok());
+  EXPECT_TRUE(Check([](auto s) {
+                auto e = s.initEnv(1);
+                e[0].setKey("MOTD");
+                e[0].setValue("line one\nline two");  // an env value may span lines
+              }).ok());
+}
+
+TEST(CheckAppSpec, AnErrorQuotingInputIsOneLine) {
+  const Status s = Check([](auto spec) { spec.setId("/web\nsecond line\x01"); });
+  EXPECT_EQ(s.message().find('\n'), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("\\n"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("\\x01"), std::string::npos) << s.message();
+  const Status long_id = Check([](auto spec) { spec.setId("/" + std::string(10240, 'a')); });
+  EXPECT_LT(long_id.message().size(), 200u) << "a 10 KB id is not repeated whole";
 }
 
 }  // namespace
