@@ -12,12 +12,14 @@
 
 namespace regatta {
 
-// One line of JSON, with `revision` set to the event's log revision.
+// One line of JSON, with `revision` set to the event's log revision. Bytes
+// of a text field that are not UTF-8 come out as U+FFFD.
 std::string EnvelopeToJson(const Event& event);
 
 // Parses one envelope from JSON. Fields the JSON sets win over the stamp; the
 // revision is always cleared (the log assigns it). InvalidArgument when the
-// JSON is malformed, names no event, or the event has no aggregate id.
+// JSON is malformed or not UTF-8, names a field the schema lacks, names no
+// event, the event has no aggregate id, or CheckEnvelope refuses it.
 Result<EncodedEvent> EnvelopeFromJson(std::string_view json,
                                       const EnvelopeStamp& stamp);
 

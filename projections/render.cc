@@ -147,7 +147,8 @@ Result<std::string> RenderProjection(const ProjectionSet& set, std::string_view 
   ordered_json out = {{"projection", name}, {"nextRevision", set.next_revision()},
                       {"eventsApplied", set.events_applied()},
                       {"unknownEvents", set.unknown_events()}, {"state", body}};
-  return out.dump(2);
+  // Text from the log may be any bytes: shown as U+FFFD, never a throw.
+  return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace regatta::projections

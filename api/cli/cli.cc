@@ -1,5 +1,7 @@
 #include "api/cli/cli.h"
 
+#include "events/domain/text.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -26,7 +28,8 @@ int ExitCodeFor(const Status& status) {
 }
 
 int Fail(const Status& status) {
-  std::cerr << "regatta: " << status.message() << "\n";
+  // One line, whatever the message quotes.
+  std::cerr << "regatta: " << domain::OneLine(status.message()) << "\n";
   return ExitCodeFor(status);
 }
 

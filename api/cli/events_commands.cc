@@ -6,6 +6,8 @@
 
 #include "api/cli/commands.h"
 #include "events/codec.h"
+#include "events/domain/text.h"
+#include "projections/string_map.h"
 #include "events/json.h"
 #include "events/log_uri.h"
 
@@ -33,9 +35,10 @@ void PrintEvent(const Event& event, bool json) {
     return;
   }
   auto env = event.envelope;
-  std::cout << event.revision << "  " << FormatRfc3339(env.getTimeNanos()) << "  "
-            << EventTypeName(env) << "  " << AggregateKey(env) << "  by=" << env.getPrincipal().cStr();
-  if (env.getReason().size()) std::cout << "  why=\"" << env.getReason().cStr() << "\"";
+  // One line per event, whatever bytes the log holds.
+  std::cout << event.revision << "  " << FormatRfc3339(env.getTimeNanos()) << "  " << EventTypeName(env) << "  "
+            << domain::OneLine(AggregateKey(env)) << "  by=" << domain::OneLine(projections::View(env.getPrincipal()));
+  if (env.getReason().size()) std::cout << "  why=" << domain::Quote(projections::View(env.getReason()), 200);
   std::cout << "\n";
 }
 

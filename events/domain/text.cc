@@ -45,14 +45,13 @@ bool IsUtf8(std::string_view text) {
   return true;
 }
 
-std::string Quote(std::string_view text, std::size_t max) {
-  std::string out = "\"";
+namespace {
+
+// Escapes into `out` until `max` characters are shown; true if cut short.
+bool Escape(std::string_view text, std::size_t max, bool quotes, std::string& out) {
   std::size_t shown = 0;
   for (std::size_t i = 0; i < text.size();) {
-    if (shown == max) {
-      out += "...";
-      break;
-    }
+    if (shown == max) return true;
     const unsigned char c = static_cast<unsigned char>(text[i]);
     const std::size_t n = SequenceAt(text, i);
     if (c == '\n') {
@@ -61,7 +60,7 @@ std::string Quote(std::string_view text, std::size_t max) {
       out += "\\t";
     } else if (c == '\r') {
       out += "\\r";
-    } else if (c == '"' || c == '\\') {
+    } else if (quotes && (c == '"' || c == '\\')) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (n == 0 || IsControl(c)) {
@@ -77,7 +76,37 @@ std::string Quote(std::string_view text, std::size_t max) {
     ++i;
     ++shown;
   }
+  return false;
+}
+
+}  // namespace
+
+std::string Quote(std::string_view text, std::size_t max) {
+  std::string out = "\"";
+  if (Escape(text, max, true, out)) out += "...";
   return out + "\"";
+}
+
+std::string OneLine(std::string_view text) {
+  std::string out;
+  Escape(text, text.size(), false, out);
+  return out;
+}
+
+std::string ReplaceInvalidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = SequenceAt(text, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";  // U+FFFD
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
 }
 
 Status CheckUtf8(const std::string& field, std::string_view text) {

@@ -19,6 +19,14 @@ bool IsUtf8(std::string_view text);
 // to `max` characters with "..." after. Always one line.
 std::string Quote(std::string_view text, std::size_t max = 80);
 
+// `text` with control characters and bytes that are not UTF-8 escaped, so
+// that a message quoting it stays one line; nothing else changes.
+std::string OneLine(std::string_view text);
+
+// `text` with every byte sequence that is not UTF-8 replaced by U+FFFD,
+// for writers of JSON and terminals: whatever a log holds, it can be shown.
+std::string ReplaceInvalidUtf8(std::string_view text);
+
 // InvalidArgument naming `field` unless `text` is UTF-8 with no control
 // characters (U+0000..U+001F, U+007F).
 [[nodiscard]] Status CheckName(const std::string& field, std::string_view text);

@@ -97,6 +97,26 @@ one_line bad-json; contains bad-json "bad.jsonl:2"
 check after-bad-json 0 "$regatta" log verify
 contains after-bad-json "events 6"
 
+# events append decodes as the master reads: each of these is refused,
+# naming the line and the field, and the file's good first line is not
+# written either.
+good='{"event":{"agentGone":{"agentId":"fine"}}}'
+append_refused() {  # append_refused NAME TEXT LINE: LINE is the file's second line
+  printf '%s\n%s\n' "$good" "$3" > refused.jsonl
+  check "append $1" 2 "$regatta" events append --json refused.jsonl
+  one_line "append $1"; contains "append $1" "refused.jsonl:2: "; contains "append $1" "$2"
+}
+append_refused "invalid UTF-8" "not UTF-8" $'{"event":{"agentGone":{"agentId":"a\xff"}}}'
+append_refused "a lone surrogate" "lone surrogate" '{"event":{"agentGone":{"agentId":"a\ud800"}}}'
+append_refused "cpus inf" "cpus" '{"event":{"appDefined":{"version":"v","spec":{"id":"/x","cmd":"y","cpus":"inf","memMb":32}}}}'
+append_refused "cpus NaN" "cpus" '{"event":{"appDefined":{"version":"v","spec":{"id":"/x","cmd":"y","cpus":"NaN","memMb":32}}}}'
+append_refused "cpus negative" "cpus" '{"event":{"agentRegistered":{"agentId":"a","hostname":"h","resources":{"cpus":-1,"memMb":32}}}}'
+append_refused "a misspelt field" "cpuz" '{"event":{"agentRegistered":{"agentId":"a","hostname":"h","resources":{"cpuz":1}}}}'
+append_refused "schemaVersion 999" "schemaVersion: 999 is newer" '{"schemaVersion":999,"event":{"agentGone":{"agentId":"a"}}}'
+append_refused "a newline in an enum name" 'runn\ning' '{"event":{"taskStatusChanged":{"taskId":"t","state":"runn\ning"}}}'
+check after-refusals 0 "$regatta" log verify
+contains after-refusals "events 6"
+
 # Every flag is checked before anything starts: one line, exit 2 (a daemon
 # that started anyway would run into the timeout: 124).
 bad_flags=(

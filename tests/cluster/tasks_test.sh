@@ -118,9 +118,12 @@ refused() {  # refused NAME WANT_EXIT TEXT CMD...
   [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && ok || fail "$name: not one line: $out"
   [[ "$out" == *"$text"* ]] && ok || fail "$name: no '$text' in: $out"
 }
-refused "run --cpus inf" 2 "cpus: must be a finite number" "$regatta" run --master "127.0.0.1:$port" --cpus inf -- sleep 1
-refused "run --cpus 1e308" 2 "cpus: must be at most" "$regatta" run --master "127.0.0.1:$port" --cpus 1e308 -- sleep 1
-refused "run --mem -1" 2 "mem: must not be negative" "$regatta" run --master "127.0.0.1:$port" --mem -1 -- sleep 1
+# (The flags are checked first; the master's own check of the same values
+# is master_core_test's and app_spec_check_test's.)
+refused "run --cpus inf" 2 "--cpus: 'inf' is not a finite number" "$regatta" run --master "127.0.0.1:$port" --cpus inf -- sleep 1
+refused "run --cpus 1e308" 2 "--cpus: 1e308 is not a finite number in (0, 1e+09]" "$regatta" run --master "127.0.0.1:$port" --cpus 1e308 -- sleep 1
+refused "run --mem -1" 2 "--mem: -1 is not" "$regatta" run --master "127.0.0.1:$port" --mem -1 -- sleep 1
+refused "run --id /../x" 2 "id: \"/../x\": a path segment may not be . or .." "$regatta" run --master "127.0.0.1:$port" --id /../x -- sleep 1
 refused "kill NO-SUCH-TASK" 3 "taskId: no live task" "$regatta" kill --master "127.0.0.1:$port" NO-SUCH-TASK
 refused "scale /no-such-app" 3 "appId: no app" "$regatta" scale --master "127.0.0.1:$port" /no-such-app 2
 refused "no master" 7 "cannot reach the master" "$regatta" run --master "127.0.0.1:$((port + 9))" -- sleep 1
