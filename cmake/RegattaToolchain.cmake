@@ -26,3 +26,11 @@ if(REGATTA_TSAN)
   add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
   add_link_options(-fsanitize=thread)
 endif()
+
+# libFuzzer (scripts/fuzz): everything instrumented for coverage, ASan and
+# UBSan; only tests/fuzz/ links the fuzzer's main. Needs clang (clang-14).
+option(REGATTA_FUZZ "Build the libFuzzer targets (clang only)" OFF)
+if(REGATTA_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -138,7 +138,7 @@ Result<Event> EventDecoder::Decode(LoggedEvent stored) {
   if (reinterpret_cast<std::uintptr_t>(data) % alignof(capnp::word) != 0) {
     scratch_.resize(size / sizeof(capnp::word));
     std::memcpy(scratch_.data(), data, size);
-    words = scratch_.data();
+    words = reinterpret_cast<const capnp::word*>(scratch_.data());
   }
   capnp::ReaderOptions options;
   options.traversalLimitInWords = kTraversalLimitWords;

@@ -7,6 +7,7 @@
 // into an aligned scratch buffer first.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,7 +57,7 @@ class EventDecoder {
   Result<Event> Decode(LoggedEvent stored);
 
  private:
-  std::vector<capnp::word> scratch_;
+  std::vector<std::uint64_t> scratch_;  // words, for input that is not aligned
   std::optional<capnp::FlatArrayMessageReader> reader_;
 };
 

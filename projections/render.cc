@@ -1,5 +1,7 @@
 #include "projections/render.h"
 
+#include "events/domain/text.h"
+
 #include <capnp/compat/json.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
@@ -94,15 +96,17 @@ ordered_json AuditJson(const Audit& a) {
 
 ordered_json SpecJson(const std::string& flat) {
   if (flat.empty()) return nullptr;
-  std::vector<capnp::word> words(flat.size() / sizeof(capnp::word));
-  std::memcpy(words.data(), flat.data(), words.size() * sizeof(capnp::word));
+  auto spec = domain::FlatSpec::FromBytes(flat);
+  if (!spec.ok()) return {{"error", "undecodable spec: " + spec.status().message()}};
   try {
-    capnp::FlatArrayMessageReader reader(kj::arrayPtr(words.data(), words.size()));
     capnp::JsonCodec codec;
-    auto text = codec.encode(reader.getRoot<schema::AppSpec>());
-    return ordered_json::parse(std::string(text.cStr(), text.size()));
+    auto text = codec.encode((*spec)->root());
+    // Any bytes a stored text holds come out as U+FFFD, so the JSON parses.
+    return ordered_json::parse(domain::ReplaceInvalidUtf8(std::string_view(text.cStr(), text.size())));
   } catch (const kj::Exception& e) {
     return {{"error", std::string("undecodable spec: ") + e.getDescription().cStr()}};
+  } catch (const nlohmann::json::exception& e) {
+    return {{"error", std::string("unrenderable spec: ") + e.what()}};
   }
 }
 

@@ -99,6 +99,21 @@ TEST(Readability, TextThatIsNotUtf8FromTheLogIsShownNotThrown) {
   ASSERT_TRUE(event.ok());
   ProjectionSet set;
   ExpectReadable(set, *event, "invalid UTF-8 from another producer");
+
+  capnp::MallocMessageBuilder app_message;
+  auto app = InitEnvelope(app_message, stamp).initEvent().initAppDefined();
+  app.setVersion("v\xff");
+  auto spec = app.initSpec();
+  spec.setId("/web");
+  spec.setCmd(std::string("echo \xed\xa0\x80 \xff"));
+  auto labels = spec.initLabels(1);
+  labels[0].setKey("k\xfe");
+  labels[0].setValue("\xc0");
+  const EncodedEvent defined = EncodeEnvelope(app_message);
+  auto app_event = decoder.Decode(LoggedEvent{1, defined.bytes});
+  ASSERT_TRUE(app_event.ok());
+  ExpectReadable(set, *app_event, "an app spec with invalid UTF-8 from another producer");
+  EXPECT_EQ(RenderProjection(set, "history")->find("undecodable"), std::string::npos);
 }
 
 }  // namespace
