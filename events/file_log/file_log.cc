@@ -63,18 +63,15 @@ Status FileEventLog::AcquireWriterLock() {
 }
 
 Status FileEventLog::Recover() {
-  std::map<Revision, std::vector<IndexEntry>> index;  // by segment base
+  std::map<Revision, Segment> indexed;  // by base: each segment's index, as its records go by
   auto state = filelog::InspectLog(fs_, dir_, [&](const filelog::SegmentState& segment, std::uint64_t offset,
                                                   std::string_view record) {
-    std::vector<IndexEntry>& entries = index[segment.base];
-    if (entries.empty() || offset - entries.back().offset >= kIndexEvery) {
-      entries.push_back({filelog::DecodeRecordHeader(record.data()).first_revision, offset});
-    }
+    IndexRecord(indexed[segment.base], offset, filelog::DecodeRecordHeader(record.data()).first_revision);
     return true;
   });
   if (!state.ok()) return state.status();
   if (state->condition == filelog::LogCondition::kCorrupt) return Status::Corruption(state->problem);
-  Adopt(*state, index);
+  Adopt(*state, indexed);
   if (state->condition == filelog::LogCondition::kTorn) {
     torn_ = state->torn;
     recovery_.torn_bytes_truncated = state->torn.bytes;
@@ -84,9 +81,9 @@ Status FileEventLog::Recover() {
   return Status::Ok();
 }
 
-void FileEventLog::Adopt(const filelog::LogState& state, std::map<Revision, std::vector<IndexEntry>>& index) {
+void FileEventLog::Adopt(const filelog::LogState& state, std::map<Revision, Segment>& indexed) {
   for (const filelog::SegmentState& s : state.segments) {
-    segments_.push_back(Segment{s.base, s.path, s.good_size, s.end, std::move(index[s.base])});
+    segments_.push_back(Segment{s.base, s.path, s.good_size, s.end, std::move(indexed[s.base].index)});
   }
 }
 
@@ -208,19 +205,18 @@ Status FileEventLog::Refresh() {
   for (const auto& name : *names) {
     if (name.base <= segments_.back().base) continue;
     // A segment the writer started since: judged as InspectLog judges one.
-    std::vector<IndexEntry> index;
-    auto state = filelog::InspectSegment(fs_, name, segments_.back().end, true,
-                                         [&](const filelog::SegmentState&, std::uint64_t offset, std::string_view record) {
-                                           const Revision first = filelog::DecodeRecordHeader(record.data()).first_revision;
-                                           if (index.empty() || offset - index.back().offset >= kIndexEvery) {
-                                             index.push_back({first, offset});
-                                           }
-                                           return true;
-                                         });
+    Segment added{name.base, name.path, 0, name.base, {}};
+    auto state = filelog::InspectSegment(
+        fs_, name, segments_.back().end, true,
+        [&](const filelog::SegmentState&, std::uint64_t offset, std::string_view record) {
+          IndexRecord(added, offset, filelog::DecodeRecordHeader(record.data()).first_revision);
+          return true;
+        });
     if (!state.ok()) return state.status();
     if (state->condition == filelog::LogCondition::kCorrupt) return Status::Corruption(state->problem);
-    const filelog::SegmentState& s = state->segments.back();
-    segments_.push_back(Segment{s.base, s.path, s.good_size, s.end, std::move(index)});
+    added.size = state->segments.back().good_size;
+    added.end = state->segments.back().end;
+    segments_.push_back(std::move(added));
   }
   return Status::Ok();
 }

@@ -94,8 +94,8 @@ class FileEventLog final : public EventLog {
 
   Status AcquireWriterLock();
   Status Recover();
-  // Adds the sound segments of `state`, their records indexed by `index`.
-  void Adopt(const filelog::LogState& state, std::map<Revision, std::vector<IndexEntry>>& index);
+  // Adds the sound segments of `state`, with the indexes built in `indexed`.
+  void Adopt(const filelog::LogState& state, std::map<Revision, Segment>& indexed);
   Status Refresh();  // readers: pick up records and segments written since
   Status OpenActiveSegmentForAppend();
   Status RepairTornTail(const filelog::TornWrite& torn);

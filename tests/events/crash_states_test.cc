@@ -285,7 +285,8 @@ TEST(CrashStates, EveryCrashPointLeavesALogThatOpensWithEveryAcknowledgedAppend)
       }
     }
   }
-  std::cout << "crash states explored: " << states << " over " << calls.size() << " calls (" << header_torn
+  std::cout << "crash states explored: " << states << " over " << calls.size() << " calls, " << rolls
+            << " segments (" << header_torn
             << " with a torn segment header, " << empty_segments << " of them an empty segment; " << record_torn
             << " with a torn record)\n";
   ::testing::Test::RecordProperty("crash_states", static_cast<int>(states));
