@@ -37,6 +37,7 @@ std::string EventTypeName(schema::Envelope::Reader envelope) {
     case Which::APP_DEFINED: return "AppDefined";
     case Which::APP_SCALED: return "AppScaled";
     case Which::APP_DELETED: return "AppDeleted";
+    case Which::APP_LAUNCH_DELAY_RESET: return "AppLaunchDelayReset";
     case Which::GROUP_DEFINED: return "GroupDefined";
     case Which::GROUP_DELETED: return "GroupDeleted";
     case Which::DEPLOYMENT_STARTED: return "DeploymentStarted";
@@ -77,6 +78,7 @@ std::string AggregateKey(schema::Envelope::Reader envelope) {
     case Which::APP_DEFINED: return e.getAppDefined().getSpec().getId();
     case Which::APP_SCALED: return e.getAppScaled().getAppId();
     case Which::APP_DELETED: return e.getAppDeleted().getAppId();
+    case Which::APP_LAUNCH_DELAY_RESET: return e.getAppLaunchDelayReset().getAppId();
     case Which::GROUP_DEFINED: return e.getGroupDefined().getGroupId();
     case Which::GROUP_DELETED: return e.getGroupDeleted().getGroupId();
     case Which::DEPLOYMENT_STARTED: return e.getDeploymentStarted().getDeploymentId();

@@ -42,6 +42,12 @@ const domain::AppDefinition* HistoryProjection::Current(std::string_view app_id)
   return it == current_.end() ? nullptr : &it->second;
 }
 
+std::optional<Revision> HistoryProjection::AppRevision(std::string_view app_id) const {
+  auto it = apps_.find(app_id);
+  if (it == apps_.end() || it->second.changes.empty()) return std::nullopt;
+  return it->second.changes.back().audit.revision;
+}
+
 void HistoryProjection::Track(const std::string& id, const AppChange& change,
                               std::shared_ptr<const domain::FlatSpec> spec) {
   switch (change.kind) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ class HistoryProjection {
   // The current definition of a live app; nullptr when it was never
   // defined or is deleted. Valid until the next Apply.
   const domain::AppDefinition* Current(std::string_view app_id) const;
+  // The revision of the app's last change (defined, scaled or deleted): its
+  // ETag. nullopt for an app the log never named.
+  std::optional<Revision> AppRevision(std::string_view app_id) const;
   // Every live app's current definition, by id.
   const StringMap<domain::AppDefinition>& current() const { return current_; }
   const StringMap<DeploymentRecord>& deployments() const { return deployments_; }

@@ -181,6 +181,7 @@ void SchedulingProjection::OnTaskStatus(schema::TaskStatusChanged::Reader s, std
   it->second.state = s.getState();
   it->second.message = View(s.getMessage());
   it->second.updated_nanos = t;
+  if (s.getState() == schema::TaskState::RUNNING && it->second.started_nanos == 0) it->second.started_nanos = t;
 }
 
 // ------------------------------------------------------------ serialization
@@ -261,6 +262,7 @@ void SchedulingProjection::Serialize(StateWriter& w) const {
     w.Bool(t.ready);
     w.I64(t.launched_nanos);
     w.I64(t.updated_nanos);
+    w.I64(t.started_nanos);
   }
   w.U64(frameworks_.size());
   for (const auto* item : Sorted(frameworks_)) {
@@ -309,6 +311,7 @@ bool SchedulingProjection::Deserialize(StateReader& r) {
     t.ready = r.Bool();
     t.launched_nanos = r.I64();
     t.updated_nanos = r.I64();
+    t.started_nanos = r.I64();
   }
   for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
     FrameworkInfo& f = frameworks_[r.Str()];

@@ -56,6 +56,7 @@ struct TaskInfo {
   std::string message;
   std::int64_t launched_nanos = 0;
   std::int64_t updated_nanos = 0;
+  std::int64_t started_nanos = 0;  // when it first was RUNNING; 0 before
 };
 
 struct FrameworkInfo {

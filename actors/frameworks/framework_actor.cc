@@ -71,6 +71,18 @@ bool TrackApp(FrameworkState& st, schema::Envelope::Event::Reader e) {
   return false;
 }
 
+// A new version of an app owes nothing to the old one's failures, and an
+// operator may cancel a delay (DELETE /v2/queue/{app}/delay). True when a
+// delay was lifted, so planning should look again.
+bool ForgetsBackoff(FrameworkState& st, schema::Envelope::Event::Reader e) {
+  std::string app_id;
+  if (e.isAppDefined()) app_id = e.getAppDefined().getSpec().getId();
+  else if (e.isAppLaunchDelayReset()) app_id = e.getAppLaunchDelayReset().getAppId();
+  else if (e.isAppDeleted()) app_id = e.getAppDeleted().getAppId();
+  else return false;
+  return st.backoff.erase(app_id) > 0;
+}
+
 // What a batch of events may have changed for this framework.
 struct Folded {
   bool more_demand = false;  // one of its apps defined or scaled, one of its tasks ended
@@ -89,6 +101,7 @@ Folded Fold(FrameworkPointer self, const CommittedBatch& batch) {
   for (const Event& event : batch.events()) {
     auto e = event.envelope.getEvent();
     if (TrackApp(st, e)) out.more_demand = true;
+    if (ForgetsBackoff(st, e)) out.more_demand = true;
     if (MayLeaveExcess(st.view, e)) out.maybe_excess = true;
     if (e.isTaskLaunched()) st.launching.erase(e.getTaskLaunched().getTaskId().cStr());
     if (e.isTaskStatusChanged()) {

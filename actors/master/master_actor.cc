@@ -28,7 +28,7 @@ using protocol::Wire;
 
 constexpr int kIdleTicksBeforeSnapshot = 10;
 
-Wire Acknowledged(const Outcome&, const Committed&) { return Wire{protocol::AcknowledgedReply()}; }
+}  // namespace
 
 void SendKills(MasterPointer self, const Outcome& outcome) {
   for (const Effect& effect : outcome.effects) {
@@ -39,6 +39,8 @@ void SendKills(MasterPointer self, const Outcome& outcome) {
                Wire{protocol::KillTaskMessage(effect.task_id, effect.grace_seconds)});
   }
 }
+
+namespace {
 
 // Orders the agent of every task the outcome launched to run it, with the
 // app's current spec: one RunTasks message per agent. The launches are
@@ -114,7 +116,7 @@ Wire OnHeartbeat(MasterPointer self, protocol::Heartbeat::Reader message) {
     return ReplyFor(Status::Field(StatusCode::kFailedPrecondition, "agentId", "no session: register again"));
   }
   session->second.last_seen_nanos = self->state.clock->NowNanos();
-  return Wire{protocol::AcknowledgedReply()};
+  return Wire{protocol::AcknowledgedReply(Applied(self->state))};
 }
 
 caf::result<Wire> OnStatus(MasterPointer self, protocol::StatusUpdate::Reader message) {
@@ -125,7 +127,7 @@ caf::result<Wire> OnStatus(MasterPointer self, protocol::StatusUpdate::Reader me
       [self](const Outcome& outcome, const Committed& committed) {
         ReportRefusedUpdates(self->state, outcome);
         SendKills(self, outcome);
-        return Acknowledged(outcome, committed);
+        return Acknowledged(self->state, outcome, committed);
       });
 }
 
@@ -159,59 +161,8 @@ caf::result<Wire> OnStatuses(MasterPointer self, capnp::List<protocol::StatusUpd
       [self](const Outcome& outcome, const Committed& committed) {
         ReportRefusedUpdates(self->state, outcome);
         SendKills(self, outcome);
-        return Acknowledged(outcome, committed);
+        return Acknowledged(self->state, outcome, committed);
       });
-}
-
-caf::result<Wire> OnKill(MasterPointer self, const std::string& task_id, const CommandContext& context) {
-  const domain::KillTask command{task_id};
-  return Submit(
-      self, {"task:" + task_id},
-      [self, command, context] { return DecideKillTask(self->state.projections, command, context); },
-      [self](const Outcome& outcome, const Committed& committed) {
-        SendKills(self, outcome);
-        return Acknowledged(outcome, committed);
-      });
-}
-
-caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::ClientMessage> received) {
-  // The decision may run after this returns (after a flush): it reads the
-  // message through this shared copy.
-  auto keep = std::make_shared<protocol::Received<protocol::ClientMessage>>(std::move(received));
-  auto message = keep->root();
-  CommandContext context = Context(self->state);
-  if (message.getPrincipal().size()) context.principal = message.getPrincipal();
-  context.reason = message.getReason();
-  switch (message.which()) {
-    case protocol::ClientMessage::DEFINE_APP: {
-      return Submit(
-          self, {"app:" + std::string(message.getDefineApp().getId().cStr())},
-          [self, keep, context] {
-            return DecideDefineApp(self->state.projections, keep->root().getDefineApp(),
-                                   FormatRfc3339(context.now_nanos), context);
-          },
-          Acknowledged);
-    }
-    case protocol::ClientMessage::SCALE_APP: {
-      const std::string app = message.getScaleApp().getAppId();
-      const std::uint32_t instances = message.getScaleApp().getInstances();
-      return Submit(
-          self, {"app:" + app},
-          [self, app, instances, context] {
-            return DecideScaleApp(self->state.projections, app, instances, context);
-          },
-          Acknowledged);
-    }
-    case protocol::ClientMessage::KILL_TASK:
-      return OnKill(self, message.getKillTask(), context);
-    case protocol::ClientMessage::PING:
-      if (!self->current_sender()) {
-        std::cerr << "regatta master: a client's ping arrived without a sender CAF could resolve; "
-                     "the client retries from a new process\n";
-      }
-      return Wire{protocol::AcknowledgedReply()};
-  }
-  return ReplyFor(Status::InvalidArgument("client message of an unknown kind"));
 }
 
 caf::result<Wire> OnLaunch(MasterPointer self, protocol::Launch::Reader message) {
@@ -223,7 +174,7 @@ caf::result<Wire> OnLaunch(MasterPointer self, protocol::Launch::Reader message)
       [self, command] { return DecideAcceptOffer(self->state.projections, command, Context(self->state)); },
       [self](const Outcome& outcome, const Committed& committed) {
         DispatchRunTasks(self, outcome, committed);
-        return Acknowledged(outcome, committed);
+        return Acknowledged(self->state, outcome, committed);
       });
 }
 

@@ -80,6 +80,17 @@ CommandContext Context(const MasterState& st) {
 
 protocol::Wire ReplyFor(const Status& status) { return protocol::Wire{protocol::FailureReply(status)}; }
 
+Revision Applied(const MasterState& st) {
+  return st.projections.next_revision() == 0 ? 0 : st.projections.next_revision() - 1;
+}
+
+protocol::Wire Acknowledged(const MasterState& st, const Outcome& outcome, const Committed& committed) {
+  const Revision revision = committed.batch != nullptr && !outcome.events.empty()
+                                ? committed.event(outcome.events.size() - 1).revision
+                                : Applied(st);
+  return protocol::Wire{protocol::AcknowledgedReply(revision)};
+}
+
 void Flush(MasterPointer self) {
   auto staged = self->state.batch.Take();
   if (staged.empty()) return;

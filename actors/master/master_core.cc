@@ -1,6 +1,7 @@
 #include "actors/master/master_core.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include <capnp/message.h>
@@ -284,9 +285,30 @@ Result<Outcome> DecideAcceptOffer(const ProjectionSet& state, const AcceptOffer&
   return out;
 }
 
-Result<Outcome> DecideDefineApp(const ProjectionSet&, schema::AppSpec::Reader spec, const std::string& version,
-                                const CommandContext& context) {
+namespace {
+
+Status CheckPreconditions(const ProjectionSet& state, const std::string& app_id, const AppPreconditions& p) {
+  const domain::AppDefinition* current = state.history().Current(app_id);
+  if (p.create_only && current != nullptr) {
+    return Status::Field(StatusCode::kConflict, "id", "An app with id [" + app_id + "] already exists.");
+  }
+  if (p.if_revision) {
+    const std::optional<Revision> at = state.history().AppRevision(app_id);
+    if (!at || *at != *p.if_revision) {
+      return Status::Field(StatusCode::kFailedPrecondition, "If-Match",
+                           "the app is at revision " + (at ? std::to_string(*at) : std::string("none")) + ", not " +
+                               std::to_string(*p.if_revision));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Outcome> DecideDefineApp(const ProjectionSet& state, schema::AppSpec::Reader spec, const std::string& version,
+                                const CommandContext& context, const AppPreconditions& preconditions) {
   REGATTA_RETURN_IF_ERROR(domain::CheckAppSpec(spec));
+  REGATTA_RETURN_IF_ERROR(CheckPreconditions(state, std::string(spec.getId().cStr(), spec.getId().size()), preconditions));
   Outcome out;
   Emitter(context, &out).Emit([&](auto e) {
     auto defined = e.initAppDefined();
@@ -297,9 +319,10 @@ Result<Outcome> DecideDefineApp(const ProjectionSet&, schema::AppSpec::Reader sp
 }
 
 Result<Outcome> DecideScaleApp(const ProjectionSet& state, const std::string& app_id, std::uint32_t instances,
-                               const CommandContext& context) {
+                               const CommandContext& context, const AppPreconditions& preconditions) {
   const domain::AppDefinition* app = state.history().Current(app_id);
   if (app == nullptr) return Status::Field(StatusCode::kNotFound, "appId", "no app " + app_id);
+  REGATTA_RETURN_IF_ERROR(CheckPreconditions(state, app_id, preconditions));
   Outcome out;
   const std::uint32_t previous = app->instances;
   if (previous == instances) return out;
@@ -350,6 +373,62 @@ Result<Outcome> DecideKillTask(const ProjectionSet& state, const KillTask& comma
   }
   out.effects.push_back(KillEffect(state, info.agent_id, command.task_id, info.app_id));
   return out;
+}
+
+Result<Outcome> DecideDeleteApp(const ProjectionSet& state, const std::string& app_id, const CommandContext& context,
+                                const AppPreconditions& preconditions) {
+  if (state.history().Current(app_id) == nullptr) {
+    return Status::Field(StatusCode::kNotFound, "appId", "App '" + app_id + "' does not exist");
+  }
+  REGATTA_RETURN_IF_ERROR(CheckPreconditions(state, app_id, preconditions));
+  Outcome out;
+  Emitter(context, &out).Emit([&](auto e) { e.initAppDeleted().setAppId(app_id); });
+  return out;
+}
+
+Result<Outcome> DecideResetLaunchDelay(const ProjectionSet& state, const std::string& app_id,
+                                       const CommandContext& context) {
+  if (state.history().Current(app_id) == nullptr) {
+    return Status::Field(StatusCode::kNotFound, "appId", "App '" + app_id + "' does not exist");
+  }
+  Outcome out;
+  Emitter(context, &out).Emit([&](auto e) { e.initAppLaunchDelayReset().setAppId(app_id); });
+  return out;
+}
+
+Result<Outcome> DecideKillTasks(const ProjectionSet& state, const std::vector<std::string>& task_ids, bool scale,
+                                const CommandContext& context) {
+  Outcome all;
+  std::map<std::string, std::uint32_t> killed_by_app;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < task_ids.size(); ++i) {
+    if (!seen.insert(task_ids[i]).second) continue;
+    auto one = DecideKillTask(state, {task_ids[i]}, context);
+    if (!one.ok()) {
+      return Status::Field(one.status().code(), "taskIds[" + std::to_string(i) + "]", one.status().reason());
+    }
+    const std::size_t first = all.events.size();
+    for (auto& e : one->events) all.events.push_back(std::move(e));
+    for (auto& e : one->effects) {
+      if (e.kind == Effect::Kind::kRunTask) e.event += first;
+      all.effects.push_back(std::move(e));
+    }
+    ++killed_by_app[state.scheduling().tasks().find(task_ids[i])->second.app_id];
+  }
+  if (!scale) return all;
+  Emitter emit(context, &all);
+  for (const auto& [app_id, killed] : killed_by_app) {
+    const domain::AppDefinition* app = state.history().Current(app_id);
+    if (app == nullptr) continue;  // its tasks outlived it: nothing to scale
+    const std::uint32_t instances = app->instances > killed ? app->instances - killed : 0;
+    emit.Emit([&](auto e) {
+      auto scaled = e.initAppScaled();
+      scaled.setAppId(app_id);
+      scaled.setInstances(instances);
+      scaled.setPreviousInstances(app->instances);
+    });
+  }
+  return all;
 }
 
 }  // namespace regatta::master

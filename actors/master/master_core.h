@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -96,15 +97,43 @@ struct Outcome {
                                                 const AcceptOffer& command,
                                                 const CommandContext& context);
 
+// What a write of an app may require of the app as it stands.
+struct AppPreconditions {
+  // The app must have been last changed at this revision (HTTP If-Match):
+  // FailedPrecondition otherwise, naming the revision it is at.
+  std::optional<Revision> if_revision;
+  // The app must not exist yet (Marathon's POST /v2/apps): Conflict otherwise.
+  bool create_only = false;
+};
+
 // Checks a Marathon-style app definition (domain/app_spec_check.h) and
 // records it as a new version. InvalidArgument names the field:
 // "id: must be an absolute path like /prod/web".
 [[nodiscard]] Result<Outcome> DecideDefineApp(const ProjectionSet& state, schema::AppSpec::Reader spec,
-                                              const std::string& version, const CommandContext& context);
+                                              const std::string& version, const CommandContext& context,
+                                              const AppPreconditions& preconditions = {});
+
+// Deletes a live app (AppDeleted); its framework then kills its tasks.
+// NotFound (field appId) for an app that is not live.
+[[nodiscard]] Result<Outcome> DecideDeleteApp(const ProjectionSet& state, const std::string& app_id,
+                                              const CommandContext& context,
+                                              const AppPreconditions& preconditions = {});
+
+// Clears a live app's launch backoff (AppLaunchDelayReset). NotFound (field
+// appId) for an app that is not live.
+[[nodiscard]] Result<Outcome> DecideResetLaunchDelay(const ProjectionSet& state, const std::string& app_id,
+                                                     const CommandContext& context);
+
+// Kills several tasks at once, each as DecideKillTask does; with `scale`,
+// each app's instance count drops by the tasks of it killed (AppScaled), so
+// none is replaced. NotFound (field taskIds[i]) for a task that is not live.
+[[nodiscard]] Result<Outcome> DecideKillTasks(const ProjectionSet& state, const std::vector<std::string>& task_ids,
+                                              bool scale, const CommandContext& context);
 
 // NotFound (field appId) for an app that is not live.
 [[nodiscard]] Result<Outcome> DecideScaleApp(const ProjectionSet& state, const std::string& app_id,
-                                             std::uint32_t instances, const CommandContext& context);
+                                             std::uint32_t instances, const CommandContext& context,
+                                             const AppPreconditions& preconditions = {});
 
 // Kills a live task, on behalf of the context's principal and for its
 // reason, both of which land in the log with the task's move to KILLING.

@@ -45,6 +45,17 @@ struct MasterState {
 
 using MasterPointer = protocol::master_actor::stateful_pointer<MasterState>;
 
+// The last revision the master has applied (0 before any): what a reply to
+// a command that wrote nothing carries.
+Revision Applied(const MasterState& st);
+// The reply for a command that went through: acknowledged, with the
+// revision of its last event (MasterReply.revision).
+protocol::Wire Acknowledged(const MasterState& st, const Outcome& outcome, const Committed& committed);
+// Orders every kill among the outcome's effects (to agents with a session).
+void SendKills(MasterPointer self, const Outcome& outcome);
+// A client's ClientMessage: the APIs' commands (master_client.cc).
+caf::result<protocol::Wire> OnClient(MasterPointer self, protocol::Received<protocol::ClientMessage> received);
+
 // A context stamped with the master's clock and fresh ids.
 CommandContext Context(const MasterState& st);
 // The reply for a failed command: its code, field and message.

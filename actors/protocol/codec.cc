@@ -87,8 +87,12 @@ Bytes RegisteredReply(const std::string& agent_id) {
   return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setRegistered(agent_id); });
 }
 
-Bytes AcknowledgedReply() {
-  return Build([&](capnp::MessageBuilder& m) { m.initRoot<MasterReply>().setAcknowledged(); });
+Bytes AcknowledgedReply(Revision revision) {
+  return Build([&](capnp::MessageBuilder& m) {
+    auto reply = m.initRoot<MasterReply>();
+    reply.setAcknowledged();
+    reply.setRevision(revision);
+  });
 }
 
 Bytes FailureReply(const Status& status) {

@@ -14,6 +14,7 @@
 
 #include "events/base/status.h"
 #include "events/domain/commands.h"
+#include "events/event.h"
 #include "regatta/messages.capnp.h"
 
 namespace regatta::protocol {
@@ -48,7 +49,8 @@ Bytes HeartbeatMessage(const std::string& agent_id);
 Bytes StatusUpdateMessage(const domain::StatusUpdate& command);
 Bytes StatusUpdatesMessage(const std::vector<domain::StatusUpdate>& commands);
 Bytes RegisteredReply(const std::string& agent_id);
-Bytes AcknowledgedReply();
+// `revision`: see MasterReply.revision.
+Bytes AcknowledgedReply(Revision revision = 0);
 // A MasterReply carrying `status`'s code, field and message. REQUIRES: !ok.
 Bytes FailureReply(const Status& status);
 // What a reply says, as a Status: OK for registered and acknowledged,

@@ -80,6 +80,10 @@ struct MasterReply {
     unavailable @3 :Text;    # written by older masters: read as Unavailable
     failed @4 :Failure;      # what a master writes for every failure
   }
+  # Acknowledged: the revision of the last event the command wrote, or,
+  # for one that wrote nothing, the last revision the master had applied.
+  # A reader that has applied it sees the command's effect (read-your-writes).
+  revision @5 :UInt64;
 }
 
 struct RunTask {
@@ -107,19 +111,35 @@ struct ScaleApp {
   instances @1 :UInt32;
 }
 
+struct KillTasks {
+  taskIds @0 :List(Text);
+  # Also lower each app's instance count by the tasks of it killed, so none
+  # is replaced (Marathon's ?scale=true).
+  scale @1 :Bool;
+}
+
 struct ClientMessage {
-  # What `regatta run`, `regatta kill` and the APIs ask of the master. The
-  # master answers with a MasterReply (acknowledged, refused or unavailable).
+  # What the HTTP APIs (and through them the CLI) ask of the master. The
+  # master answers with a MasterReply.
   union {
     defineApp @0 :E.AppSpec;
     scaleApp @1 :ScaleApp;
     killTask @2 :Text;
     ping @5 :Void;
-    # Changes nothing; acknowledged at once. A client sends it before its
-    # command to prove the master can answer this connection (client.h).
+    # Changes nothing; acknowledged at once.
+    deleteApp @6 :Text;       # the app id; its tasks are killed
+    killTasks @8 :KillTasks;
+    resetLaunchDelay @11 :Text;  # the app id (AppLaunchDelayReset)
   }
   principal @3 :Text;
   reason @4 :Text;
+  # Optimistic concurrency (HTTP If-Match): with hasIfRevision, the command
+  # is refused (FailedPrecondition) unless the app it names was last changed
+  # at ifRevision.
+  hasIfRevision @7 :Bool;
+  ifRevision @9 :UInt64;
+  # defineApp: refuse (Conflict) if the app exists (Marathon's POST).
+  createOnly @10 :Bool;
 }
 
 # ------------------------------------------------------------ master -> subscribers

@@ -70,8 +70,10 @@ Status CheckLabels(const char* what, capnp::List<schema::KeyValue>::Reader pairs
 }
 
 Status CheckCommand(schema::AppSpec::Reader spec) {
-  if (spec.getCmd().size() == 0 && spec.getArgs().size() == 0) {
-    return Status::InvalidField("cmd", "an app needs cmd or args");
+  const bool image = spec.getContainer().getKind() == schema::ContainerSpec::Kind::OCI &&
+                     spec.getContainer().getImage().size() > 0;
+  if (spec.getCmd().size() == 0 && spec.getArgs().size() == 0 && !image) {
+    return Status::InvalidField("cmd", "an app needs cmd, args or a container image");
   }
   REGATTA_RETURN_IF_ERROR(CheckUtf8("cmd", View(spec.getCmd())));
   for (unsigned i = 0; i < spec.getArgs().size(); ++i) {

@@ -254,9 +254,9 @@ struct CallsHeard {
   }
 };
 
-TEST_F(ClockedActors, AFailedAppRelaunchesOnlyAfterItsBackoffDelay) {
-  auto heard = std::make_shared<CallsHeard>();
-  auto allocator = Keep(system_.spawn(
+// An allocator that records every call a framework makes.
+protocol::allocator_actor RecordingAllocator(caf::actor_system& system, std::shared_ptr<CallsHeard> heard) {
+  return system.spawn(
       [heard](protocol::allocator_actor::pointer, int) -> protocol::allocator_actor::behavior_type {
         return {
             [](protocol::events_atom, const CommittedBatchPtr&) {},
@@ -272,15 +272,29 @@ TEST_F(ClockedActors, AFailedAppRelaunchesOnlyAfterItsBackoffDelay) {
             [](protocol::stats_atom) -> caf::result<std::uint64_t, std::uint64_t> { return {0, 0}; },
         };
       },
-      0));
-  auto master = Keep(system_.spawn([](protocol::master_actor::pointer, int) { return StandInMaster(); }, 0));
-  const std::vector<EncodedEvent> given = {t::AgentRegistered("a1", 4, 4096), t::FrameworkRegistered("services", "*"),
-                                           t::AppDefined("/web", 1, "v1")};
-  frameworks::FrameworkConfig config;
-  config.framework_id = "services";
-  config.clock = clock_;
-  config.tick_period = 0ms;
-  auto framework = Keep(frameworks::SpawnFramework(system_, config, master, allocator, Folded(given)));
+      0);
+}
+
+// A services framework whose one app, /web, wants one instance on agent a1;
+// its allocator records the framework's calls.
+class FrameworkBackoff : public ClockedActors {
+ protected:
+  protocol::framework_actor ServicesFrameworkOfOneApp(std::shared_ptr<CallsHeard> heard) {
+    auto allocator = Keep(RecordingAllocator(system_, std::move(heard)));
+    auto master = Keep(system_.spawn([](protocol::master_actor::pointer, int) { return StandInMaster(); }, 0));
+    const std::vector<EncodedEvent> given = {t::AgentRegistered("a1", 4, 4096),
+                                             t::FrameworkRegistered("services", "*"), t::AppDefined("/web", 1, "v1")};
+    frameworks::FrameworkConfig config;
+    config.framework_id = "services";
+    config.clock = clock_;
+    config.tick_period = 0ms;
+    return Keep(frameworks::SpawnFramework(system_, config, master, allocator, Folded(given)));
+  }
+};
+
+TEST_F(FrameworkBackoff, AFailedAppRelaunchesOnlyAfterItsBackoffDelay) {
+  auto heard = std::make_shared<CallsHeard>();
+  auto framework = ServicesFrameworkOfOneApp(heard);
 
   // Its one task failed just now: Marathon's first backoff is 1 s.
   const std::int64_t failed_at = clock_->NowNanos();
@@ -307,6 +321,26 @@ TEST_F(ClockedActors, AFailedAppRelaunchesOnlyAfterItsBackoffDelay) {
   from = offer("offer-2");
   ASSERT_TRUE(Eventually([&] { return heard->Has(protocol::FrameworkCall::ACCEPT, from); }))
       << "1.5 s after the failure the app launches again";
+}
+
+TEST_F(FrameworkBackoff, AnOperatorsDelayResetLetsAFailedAppLaunchAtOnce) {
+  auto heard = std::make_shared<CallsHeard>();
+  auto framework = ServicesFrameworkOfOneApp(heard);
+  const std::int64_t failed_at = clock_->NowNanos();
+  caf::anon_send(framework, protocol::events_atom::value,
+                 CommittedBatch::Make(
+                     std::vector<EncodedEvent>{t::TaskLaunched("web.1", "/web", "a1", 0.1, 32, 0, failed_at - 1),
+                                               t::TaskStatus("web.1", schema::TaskState::FAILED, failed_at),
+                                               t::AppLaunchDelayReset("/web", failed_at)},
+                     {3, 4, 5}));
+  clock_->AdvanceSeconds(0.2);
+  const std::size_t from = heard->size();
+  const domain::NamedOffer made{"offer-1", {"services", "a1", {domain::Quantity::FromDouble(4),
+                                                               domain::Quantity::FromDouble(4096), {}, {}},
+                                             {{31000, 31010}}}};
+  caf::anon_send(framework, protocol::offers_atom::value, Wire{protocol::OffersMessage({made}, 5)});
+  ASSERT_TRUE(Eventually([&] { return heard->Has(protocol::FrameworkCall::ACCEPT, from); }))
+      << "0.2 s after the failure, but the delay was reset";
 }
 
 }  // namespace

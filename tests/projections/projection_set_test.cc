@@ -192,7 +192,7 @@ TEST(ProjectionSet, DecoderReadsAnUnknownMemberWithoutFailing) {
   EventDecoder decoder;
   auto event = decoder.Decode(LoggedEvent{4, future.bytes});
   ASSERT_TRUE(event.ok()) << event.status().ToString();
-  EXPECT_EQ(EventTypeName(event->envelope), "Unknown(25)");
+  EXPECT_EQ(EventTypeName(event->envelope), "Unknown(91)");
   EXPECT_FALSE(IsKnownEventType(event->envelope));
   EXPECT_EQ(AggregateKey(event->envelope), "");
   EXPECT_EQ(event->envelope.getTimeNanos(), 77) << "the envelope's own fields stay readable";

@@ -123,6 +123,10 @@ EncodedEvent AppDeleted(const std::string& app, std::int64_t t) {
   return Make(t, "tester", [&](auto e) { e.initAppDeleted().setAppId(app); });
 }
 
+EncodedEvent AppLaunchDelayReset(const std::string& app, std::int64_t t) {
+  return Make(t, "tester", [&](auto e) { e.initAppLaunchDelayReset().setAppId(app); });
+}
+
 EncodedEvent TaskLaunched(const std::string& task, const std::string& app, const std::string& agent,
                           double cpus, double mem, std::uint32_t port, std::int64_t t,
                           const std::string& framework, const std::string& role) {

@@ -25,6 +25,7 @@ EncodedEvent JobDefined(const std::string& app, std::uint32_t instances, std::ui
 EncodedEvent AppScaled(const std::string& app, std::uint32_t instances, std::uint32_t previous,
                        std::int64_t t = 1);
 EncodedEvent AppDeleted(const std::string& app, std::int64_t t = 1);
+EncodedEvent AppLaunchDelayReset(const std::string& app, std::int64_t t = 1);
 EncodedEvent TaskLaunched(const std::string& task, const std::string& app,
                           const std::string& agent, double cpus, double mem,
                           std::uint32_t port = 0, std::int64_t t = 1,

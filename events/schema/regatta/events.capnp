@@ -90,6 +90,8 @@ struct Envelope {
 
     volumeReserved @31 :VolumeReserved;
     volumeReleased @32 :VolumeReleased;
+
+    appLaunchDelayReset @34 :AppLaunchDelayReset;
   }
 }
 
@@ -203,6 +205,38 @@ struct AppSpec {
   # until more than this many have failed; then the job is failed and
   # launches nothing more. Ignored for services, which always restart.
   maxRetries @29 :UInt32 = 3;
+
+  # Marathon fields kept as given (docs/marathon.md says which Regatta acts on).
+  acceptedResourceRoles @30 :List(Text);
+  fetch @31 :List(FetchUri);
+  killSelection @32 :KillSelection;
+  unreachableStrategy @33 :UnreachableStrategy;
+  executor @34 :Text;
+  networkName @35 :Text;     # for networking = container: the network's name
+}
+
+struct FetchUri {
+  uri @0 :Text;
+  extract @1 :Bool = true;
+  executable @2 :Bool;
+  cache @3 :Bool;
+  destPath @4 :Text;
+}
+
+enum KillSelection {
+  youngestFirst @0;
+  oldestFirst @1;
+}
+
+struct UnreachableStrategy {
+  # Marathon: a task unreachable this long is replaced, and this long later
+  # forgotten. disabled: never replaced.
+  disabled @0 :Bool;
+  inactiveAfterSeconds @1 :Float64 = 0;
+  expungeAfterSeconds @2 :Float64 = 0;
+  # Set when the app named a strategy; unset, the master's
+  # --unreachable-inactive applies.
+  given @3 :Bool;
 }
 
 enum WorkloadKind {
@@ -223,6 +257,11 @@ struct ContainerSpec {
     process @0;
     oci @1;
   }
+  # As the API named it: "DOCKER" or "MESOS" (Marathon), "" otherwise.
+  apiType @2 :Text;
+  forcePullImage @3 :Bool;
+  privileged @4 :Bool;
+  parameters @5 :List(KeyValue);
 }
 
 struct PortDefinition {
@@ -256,6 +295,9 @@ struct HealthCheck {
   intervalSeconds @5 :Float64 = 60.0;
   timeoutSeconds @6 :Float64 = 20.0;
   maxConsecutiveFailures @7 :UInt32 = 3;
+  delaySeconds @8 :Float64 = 15.0;
+  port @9 :UInt32;            # a fixed port, instead of portIndex (0: use portIndex)
+  ignoreHttp1xx @10 :Bool;
   enum Protocol {
     http @0;
     https @1;
@@ -271,6 +313,8 @@ struct ReadinessCheck {
   intervalSeconds @3 :Float64 = 30.0;
   timeoutSeconds @4 :Float64 = 10.0;
   httpStatusCodesForReady @5 :List(UInt32);
+  protocol @6 :Text;          # HTTP | HTTPS ("" = HTTP)
+  preserveLastResponse @7 :Bool;
 }
 
 struct UpgradeStrategy {
@@ -326,6 +370,12 @@ struct AppScaled {
 }
 
 struct AppDeleted {
+  appId @0 :Text;
+}
+
+struct AppLaunchDelayReset {
+  # The operator cleared the app's launch backoff (Marathon's DELETE
+  # /v2/queue/{app}/delay): its next launch need not wait.
   appId @0 :Text;
 }
 

@@ -405,5 +405,77 @@ TEST_F(MasterCore, ScalingAnAppNobodyDefinedIsNotFound) {
   EXPECT_EQ(out.status().field(), "appId");
 }
 
+// ------------------------------------------------------------ the HTTP APIs' writes
+
+TEST_F(MasterCore, CreateOnlyRefusesAnAppThatExistsAsMarathonsPostDoes) {
+  Given({t::AppDefined("/web", 1, "v1")});
+  capnp::MallocMessageBuilder message;
+  auto spec = message.initRoot<schema::AppSpec>();
+  spec.setId("/web");
+  spec.setCmd("sleep 100");
+  spec.setCpus(0.1);
+  spec.setMemMb(32);
+  auto out = DecideDefineApp(state_, spec.asReader(), "v2", context_, {std::nullopt, true});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(out.status().reason(), "An app with id [/web] already exists.");
+  spec.setId("/other");
+  EXPECT_TRUE(DecideDefineApp(state_, spec.asReader(), "v2", context_, {std::nullopt, true}).ok());
+}
+
+TEST_F(MasterCore, IfRevisionMustNameTheRevisionTheAppWasLastChangedAt) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::AppDefined("/web", 1, "v1")});  // the app at revision 1
+  auto stale = DecideScaleApp(state_, "/web", 3, context_, {Revision{0}, false});
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(stale.status().message(), "If-Match: the app is at revision 1, not 0");
+  auto fresh = DecideScaleApp(state_, "/web", 3, context_, {Revision{1}, false});
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(Types(*fresh), (std::vector<std::string>{"AppScaled:/web"}));
+  EXPECT_EQ(DecideDeleteApp(state_, "/web", context_, {Revision{7}, false}).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(MasterCore, DeletingAnAppRecordsItAndAnUnknownAppIsNotFound) {
+  Given({t::AppDefined("/web", 1, "v1")});
+  auto out = DecideDeleteApp(state_, "/web", context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(Types(*out), (std::vector<std::string>{"AppDeleted:/web"}));
+  Commit(*out);
+  auto again = DecideDeleteApp(state_, "/web", context_);
+  EXPECT_EQ(again.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(again.status().message(), "appId: App '/web' does not exist");
+}
+
+TEST_F(MasterCore, ALaunchDelayIsResetOnlyForALiveApp) {
+  Given({t::AppDefined("/web", 1, "v1")});
+  auto out = DecideResetLaunchDelay(state_, "/web", context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(Types(*out), (std::vector<std::string>{"AppLaunchDelayReset:/web"}));
+  EXPECT_EQ(DecideResetLaunchDelay(state_, "/nope", context_).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(MasterCore, KillingTasksWithScaleLowersEachAppOnceByItsKilledTasks) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::AppDefined("/web", 3, "v1"), t::AppDefined("/db", 2, "v1"),
+         t::TaskLaunched("w1", "/web", "a1", 0.1, 64), t::TaskLaunched("w2", "/web", "a1", 0.1, 64),
+         t::TaskLaunched("d1", "/db", "a1", 0.1, 64)});
+  auto out = DecideKillTasks(state_, {"w1", "d1", "w2", "w1"}, true, context_);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Types(*out), (std::vector<std::string>{"TaskStatusChanged:w1", "TaskStatusChanged:d1",
+                                                   "TaskStatusChanged:w2", "AppScaled:/db", "AppScaled:/web"}));
+  Commit(*out);
+  EXPECT_EQ(state_.history().Current("/web")->instances, 1u);
+  EXPECT_EQ(state_.history().Current("/db")->instances, 1u);
+}
+
+TEST_F(MasterCore, KillingTasksNamesTheFirstUnknownTaskAndKillsNone) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::AppDefined("/web", 2, "v1"),
+         t::TaskLaunched("w1", "/web", "a1", 0.1, 64)});
+  auto out = DecideKillTasks(state_, {"w1", "ghost"}, false, context_);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(out.status().field(), "taskIds[1]");
+}
+
 }  // namespace
 }  // namespace regatta::master

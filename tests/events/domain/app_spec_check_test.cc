@@ -184,6 +184,17 @@ TEST(CheckAppSpec, AcceptsWhatMarathonAccepts) {
                 e[0].setKey("MOTD");
                 e[0].setValue("line one\nline two");  // an env value may span lines
               }).ok());
+  // A Docker app may run its image's own entrypoint (the seed's first example).
+  EXPECT_TRUE(Check([](auto s) {
+                s.setCmd("");
+                s.getContainer().setKind(schema::ContainerSpec::Kind::OCI);
+                s.getContainer().setImage("nginx:alpine");
+              }).ok());
+  EXPECT_EQ(Check([](auto s) {
+              s.setCmd("");
+              s.getContainer().setKind(schema::ContainerSpec::Kind::OCI);
+            }).message(),
+            "cmd: an app needs cmd, args or a container image");
 }
 
 TEST(CheckAppSpec, AnErrorQuotingInputIsOneLine) {

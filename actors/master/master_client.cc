@@ -1,0 +1,101 @@
+// The commands of the HTTP APIs (and, through them, the CLI): each decoded,
+// decided by master_core, committed, and answered with its revision.
+#include <iostream>
+
+#include "actors/master/master_state.h"
+#include "events/base/time_format.h"
+
+namespace regatta::master {
+namespace {
+
+using protocol::Wire;
+
+AppPreconditions PreconditionsOf(protocol::ClientMessage::Reader message) {
+  AppPreconditions p;
+  if (message.getHasIfRevision()) p.if_revision = message.getIfRevision();
+  p.create_only = message.getCreateOnly();
+  return p;
+}
+
+caf::result<Wire> OnKill(MasterPointer self, const std::string& task_id, const CommandContext& context) {
+  const domain::KillTask command{task_id};
+  return Submit(
+      self, {"task:" + task_id}, [self, command, context] { return DecideKillTask(self->state.projections, command, context); },
+      [self](const Outcome& outcome, const Committed& committed) {
+        SendKills(self, outcome);
+        return Acknowledged(self->state, outcome, committed);
+      });
+}
+
+// Several tasks, and with scale their apps: read across aggregates, so
+// committed alone (CommitBatch::kEverything).
+caf::result<Wire> OnKillTasks(MasterPointer self, protocol::KillTasks::Reader message, const CommandContext& context) {
+  std::vector<std::string> ids;
+  for (auto id : message.getTaskIds()) ids.emplace_back(id.cStr(), id.size());
+  const bool scale = message.getScale();
+  return Submit(
+      self, {CommitBatch::kEverything},
+      [self, ids, scale, context] { return DecideKillTasks(self->state.projections, ids, scale, context); },
+      [self](const Outcome& outcome, const Committed& committed) {
+        SendKills(self, outcome);
+        return Acknowledged(self->state, outcome, committed);
+      });
+}
+
+}  // namespace
+
+caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::ClientMessage> received) {
+  // The decision may run after this returns (after a flush): it reads the
+  // message through this shared copy.
+  auto keep = std::make_shared<protocol::Received<protocol::ClientMessage>>(std::move(received));
+  auto message = keep->root();
+  CommandContext context = Context(self->state);
+  if (message.getPrincipal().size()) context.principal = message.getPrincipal();
+  context.reason = message.getReason();
+  const AppPreconditions preconditions = PreconditionsOf(message);
+  const AfterCommit after = [self](const Outcome& o, const Committed& c) { return Acknowledged(self->state, o, c); };
+  switch (message.which()) {
+    case protocol::ClientMessage::DEFINE_APP:
+      return Submit(
+          self, {"app:" + std::string(message.getDefineApp().getId().cStr())},
+          [self, keep, context, preconditions] {
+            return DecideDefineApp(self->state.projections, keep->root().getDefineApp(),
+                                   FormatRfc3339(context.now_nanos), context, preconditions);
+          },
+          after);
+    case protocol::ClientMessage::SCALE_APP: {
+      const std::string app = message.getScaleApp().getAppId();
+      const std::uint32_t instances = message.getScaleApp().getInstances();
+      return Submit(
+          self, {"app:" + app},
+          [self, app, instances, context, preconditions] {
+            return DecideScaleApp(self->state.projections, app, instances, context, preconditions);
+          },
+          after);
+    }
+    case protocol::ClientMessage::DELETE_APP: {
+      const std::string app = message.getDeleteApp();
+      return Submit(
+          self, {"app:" + app},
+          [self, app, context, preconditions] {
+            return DecideDeleteApp(self->state.projections, app, context, preconditions);
+          },
+          after);
+    }
+    case protocol::ClientMessage::RESET_LAUNCH_DELAY: {
+      const std::string app = message.getResetLaunchDelay();
+      return Submit(
+          self, {"app:" + app},
+          [self, app, context] { return DecideResetLaunchDelay(self->state.projections, app, context); }, after);
+    }
+    case protocol::ClientMessage::KILL_TASK:
+      return OnKill(self, message.getKillTask(), context);
+    case protocol::ClientMessage::KILL_TASKS:
+      return OnKillTasks(self, message.getKillTasks(), context);
+    case protocol::ClientMessage::PING:
+      return Wire{protocol::AcknowledgedReply(Applied(self->state))};
+  }
+  return ReplyFor(Status::InvalidArgument("client message of an unknown kind"));
+}
+
+}  // namespace regatta::master
