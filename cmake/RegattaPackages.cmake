@@ -27,3 +27,6 @@ set_target_properties(CAF::io PROPERTIES
   INTERFACE_LINK_LIBRARIES CAF::core)
 message(STATUS "CAF: ${CAF_CORE_LIBRARY}; librdkafka++ ${RDKAFKAXX_VERSION}; "
                "Cap'n Proto ${CapnProto_VERSION}")
+
+# kj-http, which ships with Cap'n Proto: the HTTP tier's server (api/http/).
+pkg_check_modules(KJHTTP REQUIRED IMPORTED_TARGET kj-http kj-async kj)

@@ -1,0 +1,325 @@
+#include "api/http/server.h"
+
+#include <kj/async-io.h>
+#include <kj/compat/http.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <future>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace regatta::http {
+namespace {
+
+std::string Lower(kj::StringPtr s) {
+  std::string out(s.cStr(), s.size());
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Whether a Content-Length header announces more than `max` bytes.
+bool LongerThan(const std::string& content_length, std::size_t max) {
+  if (content_length.empty() || content_length.find_first_not_of("0123456789") != std::string::npos) return false;
+  return content_length.size() > 18 || std::stoull(content_length) > max;
+}
+
+kj::HttpHeaders HeadersFor(const kj::HttpHeaderTable& table, const std::string& content_type, const Headers& extra) {
+  kj::HttpHeaders headers(table);
+  if (!content_type.empty()) headers.set(kj::HttpHeaderId::CONTENT_TYPE, kj::heapString(content_type));
+  for (const auto& [name, value] : extra) headers.add(kj::heapString(name), kj::heapString(value));
+  return headers;
+}
+
+// A response written in chunks. Writes are chained, so they go out in
+// order; a failed write (the client left) closes the stream.
+class StreamImpl final : public Stream, public std::enable_shared_from_this<StreamImpl> {
+ public:
+  explicit StreamImpl(kj::Own<kj::AsyncOutputStream> out) : out_(kj::mv(out)) {}
+  // kj::Own's destructor may throw; these never do, once the loop is idle.
+  ~StreamImpl() noexcept override {}
+
+  void Write(std::string chunk) override {
+    if (closed_) return;
+    chain_ = chain_.then([this, text = kj::heapString(chunk)]() mutable -> kj::Promise<void> {
+                     if (out_.get() == nullptr || failed_) return kj::READY_NOW;
+                     return out_->write(text.begin(), text.size()).attach(kj::mv(text));
+                   })
+                 .catch_([this](kj::Exception&&) {
+                   failed_ = true;
+                   closed_ = true;
+                 });
+  }
+
+  void Close() override {
+    if (closed_ && fulfiller_.get() == nullptr) return;
+    closed_ = true;
+    Finish();
+  }
+
+  bool closed() const override { return closed_; }
+
+  // Ends the request with the writes still queued, then the stream.
+  void Finish() {
+    if (fulfiller_.get() == nullptr) return;
+    auto self = shared_from_this();
+    fulfiller_->fulfill(kj::mv(chain_).then([self] { self->out_ = nullptr; }));
+    fulfiller_ = nullptr;
+    chain_ = kj::READY_NOW;
+  }
+
+  // The connection is going away: drop every pending write now.
+  void Abandon() {
+    closed_ = true;
+    chain_ = kj::READY_NOW;
+    out_ = nullptr;
+    fulfiller_ = nullptr;
+  }
+
+  kj::Own<kj::PromiseFulfiller<kj::Promise<void>>> fulfiller_;
+
+ private:
+  kj::Own<kj::AsyncOutputStream> out_;
+  kj::Promise<void> chain_ = kj::READY_NOW;
+  bool closed_ = false;
+  bool failed_ = false;
+};
+
+class ExchangeImpl final : public Exchange {
+ public:
+  ExchangeImpl(kj::HttpService::Response& response, const kj::HttpHeaderTable& table)
+      : response_(&response), table_(table) {}
+  ~ExchangeImpl() noexcept override {}
+
+  kj::Promise<void> Answered() {
+    auto paf = kj::newPromiseAndFulfiller<kj::Promise<void>>();
+    fulfiller_ = kj::mv(paf.fulfiller);
+    return kj::mv(paf.promise);
+  }
+
+  void Respond(Response r) override {
+    if (done_) return;
+    done_ = true;
+    auto headers = HeadersFor(table_, r.content_type, r.headers);
+    auto out = response_->send(static_cast<unsigned>(r.status), StatusText(r.status), headers, r.body.size());
+    auto body = kj::heapString(r.body);
+    auto written = out->write(body.begin(), body.size()).attach(kj::mv(body), kj::mv(out));
+    fulfiller_->fulfill(kj::mv(written));
+  }
+
+  std::shared_ptr<Stream> StartStream(int status, const std::string& content_type, Headers extra) override {
+    if (done_) return nullptr;
+    done_ = true;
+    auto headers = HeadersFor(table_, content_type, extra);
+    stream_ = std::make_shared<StreamImpl>(response_->send(static_cast<unsigned>(status), StatusText(status), headers));
+    stream_->fulfiller_ = kj::mv(fulfiller_);
+    return stream_;
+  }
+
+  bool done() const override { return done_; }
+
+  // The request's promise is gone (it finished, or the connection closed).
+  void Release() {
+    done_ = true;
+    if (stream_) stream_->Abandon();
+    fulfiller_ = nullptr;
+  }
+
+ private:
+  kj::HttpService::Response* response_;
+  const kj::HttpHeaderTable& table_;
+  kj::Own<kj::PromiseFulfiller<kj::Promise<void>>> fulfiller_;
+  std::shared_ptr<StreamImpl> stream_;
+  bool done_ = false;
+};
+
+class Service final : public kj::HttpService {
+ public:
+  Service(const kj::HttpHeaderTable& table, Handler handler, ServerOptions options)
+      : table_(table), handler_(std::move(handler)), options_(options) {}
+
+  kj::Promise<void> request(kj::HttpMethod method, kj::StringPtr url, const kj::HttpHeaders& headers,
+                            kj::AsyncInputStream& body, Response& response) override {
+    auto request = std::make_shared<Request>();
+    request->method = kj::str(method).cStr();
+    request->target = std::string(url.cStr(), url.size());
+    ParseTarget(*request);
+    headers.forEach([&](kj::StringPtr name, kj::StringPtr value) {
+      request->headers[Lower(name)] = std::string(value.cStr(), value.size());
+    });
+    auto exchange = std::make_shared<ExchangeImpl>(response, table_);
+    auto answered = exchange->Answered();
+    const std::string too_large = R"({"message":"the request body is larger than )" +
+                                  std::to_string(options_.max_body_bytes) + R"( bytes"})";
+    const std::string length = request->Header("content-length");
+    if (LongerThan(length, options_.max_body_bytes)) {
+      exchange->Respond({413, "application/json", {}, too_large});
+      return answered.attach(kj::defer([exchange] { exchange->Release(); }));
+    }
+    // The url and headers are invalid once the body is read: copied above.
+    // readAllText throws past its limit (a chunked body without a length).
+    auto read = body.readAllText(options_.max_body_bytes).then(
+        [](kj::String text) { return kj::Maybe<kj::String>(kj::mv(text)); },
+        [](kj::Exception&&) { return kj::Maybe<kj::String>(nullptr); });
+    return read
+        .then([this, request, exchange, too_large](kj::Maybe<kj::String> maybe_text) mutable {
+          KJ_IF_MAYBE(text, maybe_text) {
+            request->body.assign(text->cStr(), text->size());
+            try {
+              handler_(std::move(*request), exchange);
+            } catch (const std::exception& e) {
+              std::cerr << "regatta http: " << request->method << " " << request->target << ": " << e.what() << "\n";
+              exchange->Respond({500, "application/json", {}, R"({"message":"internal error"})"});
+            }
+          } else {
+            exchange->Respond({413, "application/json", {}, too_large});
+          }
+        })
+        .then([answered = kj::mv(answered)]() mutable { return kj::mv(answered); })
+        .attach(kj::defer([exchange] { exchange->Release(); }));
+  }
+
+ private:
+  const kj::HttpHeaderTable& table_;
+  Handler handler_;
+  ServerOptions options_;
+};
+
+class LogErrors final : public kj::TaskSet::ErrorHandler {
+ public:
+  void taskFailed(kj::Exception&& e) override {
+    if (e.getType() == kj::Exception::Type::DISCONNECTED) return;  // a client went away
+    std::cerr << "regatta http: " << e.getDescription().cStr() << "\n";
+  }
+};
+
+class KjServer final : public Server {
+ public:
+  KjServer(Handler handler, ServerOptions options) : handler_(std::move(handler)), options_(options) {}
+
+  ~KjServer() noexcept override {
+    Post([this] {
+      if (stop_ != nullptr) stop_->fulfill();
+    });
+    if (thread_.joinable()) thread_.join();
+  }
+
+  Status Launch(const std::string& host, std::uint16_t port) {
+    std::promise<Result<std::uint16_t>> ready;
+    auto bound = ready.get_future();
+    thread_ = std::thread([this, host, port, &ready] { Run(host, port, ready); });
+    auto result = bound.get();
+    if (!result.ok()) {
+      thread_.join();
+      return result.status();
+    }
+    port_ = *result;
+    return Status::Ok();
+  }
+
+  std::uint16_t port() const override { return port_; }
+
+  void Post(std::function<void()> work) override {
+    std::lock_guard lock(mu_);
+    if (!running_) return;
+    queue_.push_back(std::move(work));
+    if (wake_ != nullptr) {
+      wake_->fulfill();
+      wake_ = nullptr;
+    }
+  }
+
+  void After(std::chrono::milliseconds delay, std::function<void()> work) override {
+    tasks_->add(timer_->afterDelay(delay.count() * kj::MILLISECONDS).then([work = std::move(work)] { work(); }));
+  }
+
+ private:
+  void Run(const std::string& host, std::uint16_t port, std::promise<Result<std::uint16_t>>& ready) {
+    bool announced = false;
+    try {
+      auto io = kj::setupAsyncIo();
+      // Before the event loop goes: the wake fulfiller belongs to it.
+      KJ_DEFER(Stopped());
+      kj::HttpHeaderTable::Builder builder;
+      auto table = builder.build();
+      Service service(*table, handler_, options_);
+      auto address = io.provider->getNetwork().parseAddress(host, port).wait(io.waitScope);
+      auto listener = address->listen();
+      kj::HttpServer server(io.provider->getTimer(), *table, service);
+      LogErrors errors;
+      kj::TaskSet tasks(errors);
+      timer_ = &io.provider->getTimer();
+      tasks_ = &tasks;
+      auto stop = kj::newPromiseAndFulfiller<void>();
+      stop_ = stop.fulfiller.get();
+      {
+        std::lock_guard lock(mu_);
+        running_ = true;
+      }
+      tasks.add(Drain());
+      ready.set_value(static_cast<std::uint16_t>(listener->getPort()));
+      announced = true;
+      server.listenHttp(*listener).exclusiveJoin(kj::mv(stop.promise)).wait(io.waitScope);
+    } catch (const kj::Exception& e) {
+      if (!announced) {
+        ready.set_value(Status::Unavailable("listen on " + host + ":" + std::to_string(port) + ": " +
+                                            e.getDescription().cStr()));
+      } else {
+        std::cerr << "regatta http: the server stopped: " << e.getDescription().cStr() << "\n";
+      }
+    }
+  }
+
+  void Stopped() {
+    std::lock_guard lock(mu_);
+    running_ = false;
+    queue_.clear();
+    wake_ = nullptr;
+    wake_owner_ = nullptr;
+  }
+
+  // Runs what other threads posted, then waits for more.
+  kj::Promise<void> Drain() {
+    std::vector<std::function<void()>> work;
+    {
+      std::lock_guard lock(mu_);
+      work.swap(queue_);
+      if (work.empty()) {
+        auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
+        wake_owner_ = kj::mv(paf.fulfiller);
+        wake_ = wake_owner_.get();
+        return paf.promise.then([this] { return Drain(); });
+      }
+    }
+    for (auto& w : work) w();
+    return kj::evalLater([this] { return Drain(); });
+  }
+
+  Handler handler_;
+  ServerOptions options_;
+  std::thread thread_;
+  std::uint16_t port_ = 0;
+  // Loop thread only.
+  kj::Timer* timer_ = nullptr;
+  kj::TaskSet* tasks_ = nullptr;
+  kj::PromiseFulfiller<void>* stop_ = nullptr;
+  // Shared with posting threads.
+  std::mutex mu_;
+  bool running_ = false;
+  std::vector<std::function<void()>> queue_;
+  kj::Own<kj::CrossThreadPromiseFulfiller<void>> wake_owner_;
+  kj::CrossThreadPromiseFulfiller<void>* wake_ = nullptr;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Start(const std::string& host, std::uint16_t port, Handler handler,
+                                              ServerOptions options) {
+  auto server = std::make_unique<KjServer>(std::move(handler), options);
+  REGATTA_RETURN_IF_ERROR(server->Launch(host, port));
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace regatta::http
