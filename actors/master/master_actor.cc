@@ -346,13 +346,27 @@ Result<master_actor> SpawnMaster(caf::actor_system& system, const MasterOptions&
   }, 0);
 }
 
-Status RunMaster(const MasterOptions& options) {
+Status RunMaster(const MasterOptions& options) { return RunMaster(options, Sidecar{}); }
+
+Status RunMaster(const MasterOptions& options, const Sidecar& sidecar) {
   runtime::BlockStopSignals();  // before CAF starts its threads
   caf::actor_system_config cfg;
   protocol::ConfigureNode(cfg);
   caf::actor_system system{cfg};
-  auto master = SpawnMaster(system, options);
+  auto opened = OpenEventLog(options.log_uri, LogMode::kWriter);
+  if (!opened.ok()) return opened.status();
+  std::shared_ptr<EventLog> log(std::move(*opened));
+  auto master = SpawnMaster(system, options, log);
   if (!master.ok()) return master.status();
+  std::shared_ptr<void> beside;
+  if (sidecar) {
+    auto started = sidecar(system, *master, log);
+    if (!started.ok()) {
+      caf::anon_send_exit(*master, caf::exit_reason::user_shutdown);
+      return started.status();
+    }
+    beside = std::move(*started);
+  }
   auto port = system.middleman().publish(*master, options.listen_port, options.listen_host.c_str(), true);
   if (!port) {
     caf::anon_send_exit(*master, caf::exit_reason::user_shutdown);
@@ -364,6 +378,7 @@ Status RunMaster(const MasterOptions& options) {
   std::cerr << "regatta master: stopping\n";
   // Long enough for a group commit in progress to finish its append.
   runtime::ExitIfStillStoppingAfter(std::chrono::seconds(10), "regatta master");
+  beside.reset();  // the API stops taking requests before the master stops
   caf::anon_send_exit(*master, caf::exit_reason::user_shutdown);
   return Status::Ok();
 }

@@ -196,6 +196,7 @@ LaunchSpec ToLaunchSpec(const AgentState& s, protocol::RunTask::Reader run) {
   launch.mem_mb = static_cast<std::uint64_t>(task.getResources().getMemMb());
   launch.kill_grace = std::chrono::milliseconds(static_cast<long>(spec.getKillGracePeriodSeconds() * 1000));
   launch.isolate_namespaces = s.options.isolate_namespaces;
+  if (spec.getContainer().getKind() == schema::ContainerSpec::Kind::OCI) launch.container_image = spec.getContainer().getImage();
   return launch;
 }
 

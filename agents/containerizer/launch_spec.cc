@@ -46,6 +46,11 @@ Status ValidateLaunchSpec(const LaunchSpec& spec) {
   if (spec.app_id.find('\n') != std::string::npos) {
     return Status::InvalidArgument("app_id holds a newline");
   }
+  if (!spec.container_image.empty()) {
+    return Status::FailedPrecondition("task " + spec.task_id + ": image " + spec.container_image +
+                                      " needs a container runtime, and this agent has only the process "
+                                      "containerizer (no OCI runtime)");
+  }
   if (!spec.cmd.empty() && !spec.argv.empty()) {
     return Status::InvalidArgument("task " + spec.task_id + ": set cmd or argv, not both");
   }

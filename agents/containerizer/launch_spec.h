@@ -27,6 +27,9 @@ struct LaunchSpec {
   std::uint64_t mem_mb = 0;             // 0 = no memory limit
   std::chrono::milliseconds kill_grace{3000};
   bool isolate_namespaces = false;      // PID, mount, UTS and IPC namespaces
+  // An OCI image the task should run in. This containerizer runs processes
+  // only, so a task with an image is refused, naming it.
+  std::string container_image;
 };
 
 // InvalidArgument naming the first bad field.

@@ -7,8 +7,10 @@
 #include <thread>
 
 #include "actors/master/master_actor.h"
+#include "actors/master/master_spawn.h"
 #include "agents/agent/agent_actor.h"
 #include "api/cli/commands.h"
+#include "api/server/api_server.h"
 #include "events/log_uri.h"
 #include "projections/replay.h"
 
@@ -59,7 +61,21 @@ int Master(const GlobalOptions& global, const MasterCommandOptions& options) {
   run.heartbeat_timeout = std::chrono::milliseconds(static_cast<long>(options.heartbeat_timeout_seconds * 1000));
   run.unreachable_inactive = std::chrono::milliseconds(static_cast<long>(options.unreachable_inactive_seconds * 1000));
   if (Status s = ApplyRoleFlags(options.roles, run); !s.ok()) return Fail(s);
-  if (Status s = master::RunMaster(run); !s.ok()) return Fail(s);
+  master::Sidecar http;
+  if (options.http != "off") {
+    auto address = ParseHostPort("--http", options.http);
+    if (!address.ok()) return Fail(address.status());
+    api::ApiOptions api_options;
+    api_options.host = address->first;
+    api_options.port = address->second;
+    http = [api_options](caf::actor_system& system, protocol::master_actor master,
+                         std::shared_ptr<EventLog> log) -> Result<std::shared_ptr<void>> {
+      auto server = api::ApiServer::Start(system, std::move(master), std::move(log), api_options);
+      if (!server.ok()) return server.status();
+      return std::shared_ptr<void>(std::move(*server));
+    };
+  }
+  if (Status s = master::RunMaster(run, http); !s.ok()) return Fail(s);
   return 0;
 }
 

@@ -43,6 +43,7 @@ int SnapshotCreate(const GlobalOptions& global);
 
 struct MasterCommandOptions {
   std::string listen = "127.0.0.1:5050";
+  std::string http = "127.0.0.1:8080";  // "off": no HTTP API in this process
   double heartbeat_timeout_seconds = 5;
   double unreachable_inactive_seconds = 300;
   RoleFlags roles;
@@ -89,6 +90,7 @@ int Tasks(const GlobalOptions& global);
 struct UpOptions {
   int agents = 3;
   std::string listen = "127.0.0.1:5050";
+  std::string http = "127.0.0.1:8080";  // the master's HTTP API
   double cpus_per_agent = 2;
   double mem_per_agent = 2048;
   RoleFlags roles;  // handed to the master as they are

@@ -92,6 +92,8 @@ int Main(int argc, char** argv) {
   MasterCommandOptions master;
   auto* master_cmd = app.add_subcommand("master", "Run the master: the log's single writer");
   master_cmd->add_option("--listen", master.listen, "HOST:PORT to accept agents on")->capture_default_str();
+  master_cmd->add_option("--http", master.http, "HOST:PORT of the HTTP API (Marathon's), or off")
+      ->capture_default_str();
   master_cmd->add_option("--heartbeat-timeout", master.heartbeat_timeout_seconds,
                          "Seconds without a heartbeat before an agent is unreachable")
       ->capture_default_str()
@@ -181,6 +183,7 @@ int Main(int argc, char** argv) {
   auto* up_cmd = app.add_subcommand("up", "Run a master and N agents on this machine");
   up_cmd->add_option("--agents", up.agents, "How many agents")->capture_default_str()->check(Count(1, 1000));
   up_cmd->add_option("--listen", up.listen, "The master's HOST:PORT")->capture_default_str();
+  up_cmd->add_option("--http", up.http, "HOST:PORT of the HTTP API (Marathon's)")->capture_default_str();
   up_cmd->add_option("--cpus", up.cpus_per_agent, "Cpus each agent offers")
       ->capture_default_str()
       ->check(Amount(0, kMaxAmount, true));

@@ -102,7 +102,8 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
   // before anything starts.
   master::MasterOptions checked;
   if (Status s = ApplyRoleFlags(options.roles, checked); !s.ok()) return Fail(s);
-  std::vector<std::string> master = {self, "--data-dir", global.data_dir, "master", "--listen", options.listen};
+  std::vector<std::string> master = {self, "--data-dir", global.data_dir, "master", "--listen", options.listen,
+                                     "--http", options.http};
   if (!global.log.empty()) master.insert(master.begin() + 1, {"--log", global.log});
   const auto hand_on = [&](const char* flag, const std::vector<std::string>& items) {
     for (const std::string& item : items) master.insert(master.end(), {flag, item});
@@ -132,6 +133,7 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
   }
   std::cout << "regatta up: master on " << options.listen << ", " << options.agents << " agent(s), data in "
             << global.data_dir << "\n"
+            << "  the Marathon API on http://" << options.http << " (curl http://" << options.http << "/v2/apps)\n"
             << "  try: regatta run --master " << options.listen
             << " --instances 2 --ports 1 -- 'python3 -m http.server $PORT0'\n"
             << "       regatta --data-dir " << global.data_dir << " tasks\n"

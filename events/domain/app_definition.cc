@@ -16,6 +16,35 @@ Status CheckSeconds(const char* field, double value) {
   return Status::InvalidField(field, "must be a finite number >= 0, not " + std::to_string(value));
 }
 
+// Marathon fields the spec keeps as given that nothing acts on yet: each
+// app that sets one says so (Marathon's API shows them as regattaNotes),
+// rather than Regatta ignoring it in silence.
+std::vector<std::string> StoredButNotActedOn(schema::AppSpec::Reader spec) {
+  std::vector<std::string> notes;
+  auto note = [&](bool set, const char* what) {
+    if (set) notes.emplace_back(what);
+  };
+  auto container = spec.getContainer();
+  note(container.getKind() == schema::ContainerSpec::Kind::OCI,
+       "container: stored; this build's agents run processes only, so its launches fail until containers land");
+  note(container.getForcePullImage(), "container.docker.forcePullImage: stored, not acted on");
+  note(container.getPrivileged(), "container.docker.privileged: stored, not acted on");
+  note(container.getParameters().size() > 0, "container.docker.parameters: stored, not acted on");
+  note(spec.getFetch().size() > 0, "fetch: stored; agents do not fetch URIs yet");
+  note(spec.getAcceptedResourceRoles().size() > 0, "acceptedResourceRoles: stored; the app's role decides placement");
+  note(spec.getKillSelection() == schema::KillSelection::OLDEST_FIRST,
+       "killSelection: stored; scaling down kills the youngest tasks");
+  note(spec.getUnreachableStrategy().getGiven(),
+       "unreachableStrategy: stored; the master's --unreachable-inactive applies");
+  note(spec.getExecutor().size() > 0, "executor: stored; tasks run under regatta-executor");
+  note(spec.getUser().size() > 0, "user: stored; tasks run as the agent's user");
+  for (auto check : spec.getHealthChecks()) {
+    note(check.getPort() != 0, "healthChecks[].port: stored; checks use portIndex");
+    note(check.getIgnoreHttp1xx(), "healthChecks[].ignoreHttp1xx: stored, not acted on");
+  }
+  return notes;
+}
+
 void DecodeFields(schema::AppSpec::Reader spec, AppDefinition& out) {
   out.id = Copy(spec.getId());
   out.instances = spec.getInstances();
@@ -38,6 +67,7 @@ void DecodeFields(schema::AppSpec::Reader spec, AppDefinition& out) {
     out.backoff = BackoffPolicy{};
     out.notes.push_back(s.message() + "; Marathon's default backoff applies");
   }
+  for (std::string& note : StoredButNotActedOn(spec)) out.notes.push_back(std::move(note));
   auto constraints = ParseConstraints(spec.getConstraints());
   if (constraints.ok()) {
     out.constraints = std::move(*constraints);

@@ -52,6 +52,16 @@ TEST(LaunchSpecTest, InvalidSpecsNameTheField) {
   }
 }
 
+TEST(LaunchSpecTest, AnImageIsRefusedNamingItAndTheMissingRuntime) {
+  LaunchSpec spec = Valid();
+  spec.cmd = "";
+  spec.container_image = "hello_world:latest";
+  const Status s = ValidateLaunchSpec(spec);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("image hello_world:latest needs a container runtime"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("process containerizer"), std::string::npos) << s.message();
+}
+
 TEST(LaunchSpecTest, CmdRunsUnderTheShellAndArgvRunsAsIs) {
   EXPECT_THAT(CommandLine(Valid()), ElementsAre("/bin/sh", "-c", "true"));
   LaunchSpec spec = Valid();

@@ -1,0 +1,96 @@
+#include "api/server/api_server.h"
+
+#include <atomic>
+#include <iostream>
+
+#include "api/http/server.h"
+#include "api/marathon/marathon_api.h"
+#include "api/server/commander.h"
+#include "api/server/log_follower.h"
+#include "api/server/read_model.h"
+
+namespace regatta::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kHeartbeat = 10s;     // Marathon's SSE keep-alive
+constexpr auto kExpiry = 100ms;      // how often waits for a revision are timed out
+
+class Impl final : public ApiServer {
+ public:
+  ~Impl() override {
+    follower_.reset();  // no more posts from the log
+    server_.reset();    // the loop stops; nothing runs on it after this
+  }
+
+  Status Run(caf::actor_system& system, protocol::master_actor master, std::shared_ptr<EventLog> log,
+             const ApiOptions& options) {
+    auto server = http::Server::Start(options.host, options.port, [this](http::Request r, auto ex) {
+      Handle(std::move(r), std::move(ex));
+    });
+    if (!server.ok()) return server.status();
+    server_ = std::move(*server);
+    marathon::MarathonOptions marathon;
+    marathon.advertised =
+        options.advertised.empty() ? options.host + ":" + std::to_string(server_->port()) : options.advertised;
+    commander_ = MasterCommander(system, std::move(master), *server_);
+    api_ = std::make_unique<marathon::MarathonApi>(model_, *commander_, *server_, marathon);
+    // The view and the APIs' trackers are built here, before the loop
+    // touches them; the Post below hands them over.
+    REGATTA_RETURN_IF_ERROR(ReadToEnd(*log, 0, [this](const CommittedBatch& batch) { model_.Apply(batch); }));
+    if (!model_.stalled().ok()) std::cerr << "regatta api: the view stopped: " << model_.stalled().message() << "\n";
+    const Revision from = model_.view().next_revision();
+    std::cerr << "regatta api: serving on " << marathon.advertised << " at revision " << model_.applied() << "\n";
+    server_->Post([this] {
+      ready_ = true;
+      Tick();
+      Beat();
+    });
+    http::Loop* loop = server_.get();
+    follower_ = std::make_unique<LogFollower>(
+        std::move(log), from, [this, loop](CommittedBatchPtr batch) { loop->Post([this, batch] { model_.Apply(*batch); }); },
+        [](const Status& error) { std::cerr << "regatta api: reading the log: " << error.message() << "\n"; });
+    return Status::Ok();
+  }
+
+  std::uint16_t port() const override { return server_->port(); }
+
+ private:
+  void Handle(http::Request r, std::shared_ptr<http::Exchange> ex) {
+    if (!ready_) {
+      return ex->Respond({503, "application/json", {{"Retry-After", "1"}},
+                          R"({"message":"the API is still reading the log"})"});
+    }
+    if (marathon::MarathonApi::Serves(r)) return api_->Handle(std::move(r), std::move(ex));
+    ex->Respond({404, "application/json", {}, R"({"message":"URI not found"})"});
+  }
+
+  void Tick() {
+    model_.Expire(std::chrono::steady_clock::now());
+    server_->After(std::chrono::duration_cast<std::chrono::milliseconds>(kExpiry), [this] { Tick(); });
+  }
+
+  void Beat() {
+    api_->Heartbeat();
+    server_->After(std::chrono::duration_cast<std::chrono::milliseconds>(kHeartbeat), [this] { Beat(); });
+  }
+
+  ReadModel model_{projections::ProjectionSet{}};
+  std::unique_ptr<Commander> commander_;
+  std::unique_ptr<marathon::MarathonApi> api_;
+  std::unique_ptr<http::Server> server_;
+  std::unique_ptr<LogFollower> follower_;
+  bool ready_ = false;  // loop thread only
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ApiServer>> ApiServer::Start(caf::actor_system& system, protocol::master_actor master,
+                                                    std::shared_ptr<EventLog> log, const ApiOptions& options) {
+  auto server = std::make_unique<Impl>();
+  REGATTA_RETURN_IF_ERROR(server->Run(system, std::move(master), std::move(log), options));
+  return std::unique_ptr<ApiServer>(std::move(server));
+}
+
+}  // namespace regatta::api

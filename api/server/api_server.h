@@ -1,0 +1,34 @@
+// The HTTP API as a whole: a server on the HTTP tier, the view it reads
+// (folded from the log by a follower thread), the way to the master, and
+// the APIs on it (Marathon's; Kubernetes' joins it). Runs inside `regatta
+// master` and as its own process (`regatta api`).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "actors/protocol/wire.h"
+#include "events/event_log.h"
+
+namespace regatta::api {
+
+struct ApiOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port
+  // host:port as clients should name this API (Location, /v2/leader);
+  // empty: host:port as bound.
+  std::string advertised;
+};
+
+class ApiServer {
+ public:
+  // Reads the log to its end, then listens. Until then (and it is quick on
+  // a fresh log) requests get 503. Unavailable when the port is taken.
+  static Result<std::unique_ptr<ApiServer>> Start(caf::actor_system& system, protocol::master_actor master,
+                                                  std::shared_ptr<EventLog> log, const ApiOptions& options);
+  virtual ~ApiServer() = default;
+  virtual std::uint16_t port() const = 0;
+};
+
+}  // namespace regatta::api
