@@ -139,7 +139,7 @@ void MarathonApi::Impl::PutApp(const http::Request& r, const ExchangePtr& ex, co
     auto old = EncodeVersion(view(), id, *version);
     if (!old) return Message(ex, 404, "App '" + id + "' does not exist in version " + *version);
     app = std::move(*old);
-    app.erase("version");
+    for (const char* key : {"version", "regattaRevision", "regattaPrincipal", "regattaReason"}) app.erase(key);
   } else if (current != nullptr && (patch || r.Flag("partialUpdate", true))) {
     app = Merge(EncodeApp(current->spec->root(), current->version), *body);
     if (!body->contains("instances")) app["instances"] = current->instances;

@@ -28,7 +28,7 @@ struct TaskFailure {
 };
 
 // An app not yet where its definition wants it: fewer or more live tasks
-// than instances, or tasks of an older version. Marathon shows it as a
+// than instances, or some not yet running. Marathon shows it as a
 // deployment; its id derives from the revision of the app's last change,
 // so the write that caused it answers with the same id.
 struct Convergence {

@@ -46,6 +46,7 @@ for slot in $(shuf -i 0-44); do
 done
 [ -n "$slot" ] || { echo "FAIL no free port slot: 45 cluster tests running?"; exit 1; }
 port=$((20000 + 10 * slot))
+http=$((port + 1))  # the master's HTTP API
 base=$((22000 + 200 * slot))
 
 failures=0; passes=0
