@@ -104,6 +104,11 @@ class ExchangeImpl final : public Exchange {
     done_ = true;
     auto headers = HeadersFor(table_, r.content_type, r.headers);
     auto out = response_->send(static_cast<unsigned>(r.status), StatusText(r.status), headers, r.body.size());
+    // A 204, a 304 or a HEAD has no entity-body: kj refuses even an empty write to it.
+    if (r.body.empty()) {
+      fulfiller_->fulfill(kj::Promise<void>(kj::READY_NOW).attach(kj::mv(out)));
+      return;
+    }
     auto body = kj::heapString(r.body);
     auto written = out->write(body.begin(), body.size()).attach(kj::mv(body), kj::mv(out));
     fulfiller_->fulfill(kj::mv(written));

@@ -170,14 +170,14 @@ expect "locked while deploying? no: converged, so a PUT passes" 200 "$(call PUT 
 
 # ---------------------------------------------------------------- kills
 wait_for 30 running 2 && ok || fail "not 2 running before the kills"
-task=$(call GET /v2/apps/prod/web/tasks >/dev/null; json "d['tasks'][0]['id']")
+task=$(call GET /v2/apps/prod/web/tasks >/dev/null; json "[t['id'] for t in d['tasks'] if t['state']=='TASK_RUNNING'][0]")
 expect "kill one task and scale" 200 "$(call DELETE "/v2/apps/prod/web/tasks/$task?scale=true")"
 expect "scaled to 1" 1 "$(call GET /v2/apps/prod/web >/dev/null; json "d['app']['instances']")"
 dump | grep '"taskStatusChanged"' | grep "$task" | grep '"state":"killing"' | grep -q '"principal":"anonymous"' && ok \
   || fail "the kill's principal is not in the log"
 wait_for 30 running 1 && ok || fail "not down to 1"
 expect "kill no task" 404 "$(call DELETE /v2/apps/prod/web/tasks/nope.1)"
-task=$(call GET /v2/apps/prod/web/tasks >/dev/null; json "d['tasks'][0]['id']")
+task=$(call GET /v2/apps/prod/web/tasks >/dev/null; json "[t['id'] for t in d['tasks'] if t['state']=='TASK_RUNNING'][0]")
 expect "kill through /v2/tasks/delete" 200 "$(call POST /v2/tasks/delete -d "{\"ids\":[\"$task\",\"unknown.1\"]}")"
 expect "it answers the killed task" "$task" "$(json "d['tasks'][0]['id']")"
 replaced() { call GET /v2/apps/prod/web/tasks >/dev/null; [ "$(json "len([t for t in d['tasks'] if t['id'] != '$task' and t['state']=='TASK_RUNNING'])")" = 1 ]; }

@@ -35,7 +35,7 @@ phase() {
   svc=$(running_of svc); batch=$(running_of batch)
   echo "$name: web (services) $svc, batch (jobs) $batch"
   kill -9 "$sims" "$master" 2>/dev/null
-  port=$((port + 1))
+  port=$((port + 2)); http=$((port + 1))  # three phases use six of the slot's ten ports
   cd ..
 }
 

@@ -188,5 +188,20 @@ TEST(Server, AHandlerThatThrowsAnswers500AndTheServerLivesOn) {
   EXPECT_NE(Get((*server)->port(), "/ok").find("fine"), std::string::npos);
 }
 
+TEST(Server, A204AndAHeadAnswerWithoutABodyAndKeepTheConnection) {
+  auto server = Server::Start("127.0.0.1", 0, [](Request r, std::shared_ptr<Exchange> ex) {
+    if (r.path == "/empty") return ex->Respond({204, "", {}, ""});
+    ex->Respond({200, "text/plain", {}, "fine"});
+  });
+  ASSERT_TRUE(server.ok());
+  RawClient client((*server)->port());
+  ASSERT_TRUE(client.connected());
+  client.Send("DELETE /empty HTTP/1.1\r\nHost: x\r\n\r\nHEAD /ok HTTP/1.1\r\nHost: x\r\n\r\n"
+              "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+  const std::string replies = client.Read("fine");
+  EXPECT_EQ(replies.rfind("HTTP/1.1 204", 0), 0u) << replies;
+  EXPECT_NE(replies.find("fine"), std::string::npos) << replies;  // the connection outlived both
+}
+
 }  // namespace
 }  // namespace regatta::http
