@@ -127,9 +127,10 @@ caf::result<protocol::Wire> Submit(MasterPointer self, const std::vector<std::st
     // CAF delivered the request without a sender it could resolve: CAF
     // 0.17 maps a connection's fd to its node and drops that route only
     // after the connection closed, through the middleman's mailbox, so a new
-    // client given the freed fd meanwhile is unroutable (runtime/client.h).
-    // Clients ping first and retry from a new process, so a command should
-    // not get here; one that does still runs, and its requester times out.
+    // client given the freed fd meanwhile is unroutable (docs/architecture.md).
+    // Short-lived CAF clients are gone (the CLI speaks HTTP); agents and
+    // API processes connect once and live long. A command that still gets
+    // here runs, and its requester times out.
     std::cerr << "regatta master: a request arrived without a sender CAF could resolve; it is carried out, "
                  "but no reply can be sent\n";
   }

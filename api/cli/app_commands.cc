@@ -1,32 +1,14 @@
-// regatta run | scale | kill | tasks
-#include <cstdlib>
+// regatta run | scale | kill | tasks | agents: the cluster through its HTTP
+// API (api_client.h), never the log or the master directly.
 #include <cstdio>
 #include <iostream>
 
-#include <capnp/message.h>
-
-#include "actors/runtime/client.h"
+#include "api/cli/api_client.h"
 #include "api/cli/commands.h"
-#include "events/log_uri.h"
-#include "projections/replay.h"
+#include "api/http/client.h"
 
 namespace regatta::cli {
 namespace {
-
-// Who asks and why, as the log will record them: $USER, and --reason.
-void Stamp(protocol::ClientMessage::Builder message, const std::string& reason) {
-  const char* user = std::getenv("USER");
-  message.setPrincipal(user != nullptr && *user != '\0' ? user : "cli");
-  message.setReason(reason);
-}
-
-int Send(const std::string& master, capnp::MallocMessageBuilder& message) {
-  auto address = ParseHostPort("--master", master);
-  if (!address.ok()) return Fail(address.status());
-  Status sent = runtime::SendToMaster(address->first, address->second, protocol::Flatten(message));
-  if (!sent.ok()) return Fail(sent);
-  return 0;
-}
 
 // "/sleep" for `sleep 100`: a readable default id.
 std::string DefaultAppId(const std::string& command) {
@@ -37,94 +19,127 @@ std::string DefaultAppId(const std::string& command) {
   return id.size() > 1 ? id : "/app";
 }
 
-Status FillConstraints(schema::AppSpec::Builder spec, const std::vector<std::string>& constraints) {
-  auto list = spec.initConstraints(static_cast<unsigned>(constraints.size()));
-  for (unsigned i = 0; i < constraints.size(); ++i) {
-    const std::string& c = constraints[i];
+Result<Json> Constraints(const std::vector<std::string>& constraints) {
+  Json list = Json::array();
+  for (const std::string& c : constraints) {
     const std::size_t first = c.find(':');
     if (first == std::string::npos || first == 0) {
       return Status::InvalidArgument("--constraint: '" + c + "' is not FIELD:OPERATOR[:VALUE]");
     }
     const std::size_t second = c.find(':', first + 1);
-    list[i].setField(c.substr(0, first));
-    list[i].setOperator(c.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1));
-    if (second != std::string::npos) list[i].setValue(c.substr(second + 1));
+    Json one = {c.substr(0, first),
+                c.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1)};
+    if (second != std::string::npos) one.push_back(c.substr(second + 1));
+    list.push_back(std::move(one));
   }
-  return Status::Ok();
+  return list;
 }
+
+// The app as Marathon's JSON, for PUT /v2/apps/{id}.
+Result<Json> AppJson(const RunOptions& options, const std::string& id) {
+  Json app = {{"id", id}, {"instances", options.instances}, {"cpus", options.cpus}, {"mem", options.mem}};
+  std::string joined;
+  for (const auto& word : options.command) joined += (joined.empty() ? "" : " ") + word;
+  if (options.command.size() == 1) {
+    app["cmd"] = options.command[0];
+  } else {
+    app["args"] = options.command;
+  }
+  const bool required = !options.host_ports.empty();
+  Json ports = Json::array();
+  if (required) {
+    for (std::uint32_t port : options.host_ports) ports.push_back({{"port", port}, {"protocol", "tcp"}});
+  } else {
+    for (std::uint32_t i = 0; i < options.ports; ++i) ports.push_back({{"port", 0}, {"protocol", "tcp"}});
+  }
+  app["portDefinitions"] = std::move(ports);
+  app["requirePorts"] = required;
+  auto constraints = Constraints(options.constraints);
+  if (!constraints.ok()) return constraints.status();
+  app["constraints"] = std::move(*constraints);
+  if (options.job) {
+    app["kind"] = "job";
+    app["maxRetries"] = options.max_retries;
+  }
+  return app;
+}
+
+// An app's path under /v2/apps: its id, each segment escaped.
+std::string AppPath(const std::string& id) {
+  std::string path = "/v2/apps";
+  std::size_t start = id.empty() || id[0] != '/' ? 0 : 1;
+  while (start <= id.size()) {
+    const std::size_t slash = std::min(id.find('/', start), id.size());
+    path += "/" + http::EscapeComponent(id.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return path;
+}
+
+std::string Force(bool force) { return force ? "?force=true" : ""; }
 
 }  // namespace
 
-int Run(const RunOptions& options) {
+int Run(const GlobalOptions& global, const RunOptions& options) {
   if (options.command.empty()) return Fail(Status::InvalidArgument("run: give the command after --"));
   if (options.id_given && options.id.empty()) return Fail(Status::InvalidField("--id", "must not be empty"));
-  capnp::MallocMessageBuilder message;
-  auto client = message.initRoot<protocol::ClientMessage>();
-  Stamp(client, options.reason);
-  auto spec = client.initDefineApp();
   std::string joined;
   for (const auto& word : options.command) joined += (joined.empty() ? "" : " ") + word;
-  spec.setId(options.id.empty() ? DefaultAppId(joined) : options.id);
-  if (options.command.size() == 1) {
-    spec.setCmd(options.command[0]);
-  } else {
-    auto args = spec.initArgs(static_cast<unsigned>(options.command.size()));
-    for (unsigned i = 0; i < options.command.size(); ++i) args.set(i, options.command[i]);
-  }
-  spec.setInstances(options.instances);
-  spec.setCpus(options.cpus);
-  spec.setMemMb(options.mem);
-  const bool required = !options.host_ports.empty();
-  const unsigned count = required ? static_cast<unsigned>(options.host_ports.size()) : options.ports;
-  auto ports = spec.initPortDefinitions(count);
-  for (unsigned i = 0; i < count; ++i) {
-    ports[i].setProtocol("tcp");
-    if (required) ports[i].setPort(options.host_ports[i]);
-  }
-  spec.setRequirePorts(required);
-  if (Status s = FillConstraints(spec, options.constraints); !s.ok()) return Fail(s);
-  if (options.job) {
-    spec.setKind(schema::WorkloadKind::JOB);
-    spec.setMaxRetries(options.max_retries);
-  }
-  const int code = Send(options.master, message);
-  if (code == 0) {
-    std::cout << (options.job ? "job " : "app ") << spec.getId().cStr() << " defined: " << options.instances
-              << (options.job ? " completion(s)\n" : " instance(s)\n");
-  }
-  return code;
+  const std::string id = options.id.empty() ? DefaultAppId(joined) : options.id;
+  auto app = AppJson(options, id);
+  if (!app.ok()) return Fail(app.status());
+  // PUT creates the app or replaces its definition, as `run` always has.
+  auto answer = CallApi(global, "PUT", AppPath(id) + Force(options.force), *app, options.reason);
+  if (!answer.ok()) return Fail(answer.status());
+  std::cout << (options.job ? "job " : "app ") << id << " defined: " << options.instances
+            << (options.job ? " completion(s)\n" : " instance(s)\n");
+  return 0;
 }
 
-int Scale(const std::string& master, const std::string& app_id, std::uint32_t instances, const std::string& reason) {
-  capnp::MallocMessageBuilder message;
-  auto client = message.initRoot<protocol::ClientMessage>();
-  Stamp(client, reason);
-  auto scale = client.initScaleApp();
-  scale.setAppId(app_id);
-  scale.setInstances(instances);
-  return Send(master, message);
+int Scale(const GlobalOptions& global, const ScaleOptions& options) {
+  // PATCH, not PUT: an app that does not exist is 404, not a new app.
+  auto answer = CallApi(global, "PATCH", AppPath(options.app_id) + Force(options.force),
+                        {{"instances", options.instances}}, options.reason);
+  if (!answer.ok()) return Fail(answer.status());
+  return 0;
 }
 
-int Kill(const std::string& master, const std::string& task_id, const std::string& reason) {
-  capnp::MallocMessageBuilder message;
-  auto client = message.initRoot<protocol::ClientMessage>();
-  Stamp(client, reason);
-  client.setKillTask(task_id);
-  return Send(master, message);
+int Kill(const GlobalOptions& global, const KillOptions& options) {
+  auto answer = CallApi(global, "POST", "/v2/tasks/delete", {{"ids", {options.task_id}}}, options.reason);
+  if (!answer.ok()) return Fail(answer.status());
+  // Marathon answers the tasks it knew; an unknown id is simply absent.
+  if (!answer->contains("tasks") || (*answer)["tasks"].empty()) {
+    return Fail(Status::NotFound("no live task " + options.task_id));
+  }
+  return 0;
 }
 
 int Tasks(const GlobalOptions& global) {
-  auto log = OpenEventLog(global.LogUri(), LogMode::kReader);
-  if (!log.ok()) return Fail(log.status());
-  auto set = projections::Replay(**log, nullptr, {}, {}, nullptr);
-  if (!set.ok()) return Fail(set.status());
+  auto answer = CallApi(global, "GET", "/v2/tasks");
+  if (!answer.ok()) return Fail(answer.status());
+  Json tasks = answer->value("tasks", Json::array());
+  std::sort(tasks.begin(), tasks.end(),
+            [](const Json& a, const Json& b) { return a.value("id", "") < b.value("id", ""); });
   std::printf("%-44s %-16s %-16s %-18s %s\n", "TASK", "APP", "HOST", "STATE", "PORTS");
-  for (const auto* item : projections::Sorted(set->scheduling().tasks())) {
-    const auto& t = item->second;
+  for (const Json& t : tasks) {
     std::string ports;
-    for (auto p : t.host_ports) ports += (ports.empty() ? "" : ",") + std::to_string(p);
-    std::printf("%-44s %-16s %-16s %-18s %s\n", item->first.c_str(), t.app_id.c_str(), t.hostname.c_str(),
-                domain::TaskStateName(t.state), ports.c_str());
+    for (const Json& p : t.value("ports", Json::array())) ports += (ports.empty() ? "" : ",") + p.dump();
+    std::printf("%-44s %-16s %-16s %-18s %s\n", t.value("id", "").c_str(), t.value("appId", "").c_str(),
+                t.value("host", "").c_str(), t.value("state", "").c_str(), ports.c_str());
+  }
+  return 0;
+}
+
+int Agents(const GlobalOptions& global) {
+  auto answer = CallApi(global, "GET", "/master/slaves");
+  if (!answer.ok()) return Fail(answer.status());
+  std::printf("%-38s %-16s %-12s %-13s %-17s %s\n", "ID", "HOSTNAME", "STATUS", "CPUS", "MEM (MB)", "TASKS");
+  for (const Json& a : answer->value("slaves", Json::array())) {
+    const Json total = a.value("resources", Json::object()), used = a.value("used_resources", Json::object());
+    std::printf("%-38s %-16s %-12s %5.2f/%-7.2f %7.0f/%-9.0f %llu\n", a.value("id", "").c_str(),
+                a.value("hostname", "").c_str(), a.value("regatta_status", "").c_str(), used.value("cpus", 0.0),
+                total.value("cpus", 0.0), used.value("mem", 0.0), total.value("mem", 0.0),
+                static_cast<unsigned long long>(a.value("regatta_task_count", 0)));
   }
   return 0;
 }

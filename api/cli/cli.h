@@ -21,6 +21,7 @@ namespace regatta::cli {
 struct GlobalOptions {
   std::string data_dir = "./regatta-data";
   std::string log;  // empty: file:<data_dir>/log
+  std::string api = "http://127.0.0.1:8080";  // the HTTP API every cluster command talks to
   std::string LogUri() const { return log.empty() ? "file:" + data_dir + "/log" : log; }
   std::string SnapshotDir() const { return data_dir + "/snapshots"; }
 };

@@ -1,4 +1,4 @@
-// regatta master | agent | agents
+// regatta master | agent
 #include <sys/statvfs.h>
 #include <sys/sysinfo.h>
 
@@ -12,7 +12,6 @@
 #include "api/cli/commands.h"
 #include "api/server/api_server.h"
 #include "events/log_uri.h"
-#include "projections/replay.h"
 
 namespace regatta::cli {
 namespace {
@@ -106,21 +105,6 @@ int Agent(const AgentCommandOptions& options) {
   run.enable_cgroups = !options.no_cgroups;
   run.isolate_namespaces = options.namespaces;
   if (Status s = agent::RunAgent(run, options.simulate); !s.ok()) return Fail(s);
-  return 0;
-}
-
-int Agents(const GlobalOptions& global) {
-  auto log = OpenEventLog(global.LogUri(), LogMode::kReader);
-  if (!log.ok()) return Fail(log.status());
-  auto set = projections::Replay(**log, nullptr, {}, {}, nullptr);
-  if (!set.ok()) return Fail(set.status());
-  std::printf("%-38s %-16s %-12s %-13s %-17s %s\n", "ID", "HOSTNAME", "STATUS", "CPUS", "MEM (MB)", "TASKS");
-  for (const auto* item : projections::Sorted(set->scheduling().agents())) {
-    const auto& a = item->second;
-    std::printf("%-38s %-16s %-12s %5.2f/%-7.2f %7.0f/%-9.0f %llu\n", item->first.c_str(), a.hostname.c_str(),
-                projections::AgentStatusName(a.status), a.used.cpus.value(), a.total.cpus.value(),
-                a.used.mem_mb.value(), a.total.mem_mb.value(), static_cast<unsigned long long>(a.task_count));
-  }
   return 0;
 }
 

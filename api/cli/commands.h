@@ -65,10 +65,8 @@ struct AgentCommandOptions {
 };
 int Agent(const AgentCommandOptions& options);
 
-int Agents(const GlobalOptions& global);
-
+// The cluster commands: over the HTTP API at global.api (api_client.h).
 struct RunOptions {
-  std::string master = "127.0.0.1:5050";
   std::string id;  // default: from the command
   bool id_given = false;  // --id was on the command line (so an empty one is an error, not "use the default")
   std::uint32_t instances = 1;
@@ -79,13 +77,27 @@ struct RunOptions {
   std::vector<std::string> constraints;  // FIELD:OPERATOR[:VALUE]
   bool job = false;                // run to completion (instances = completions)
   std::uint32_t max_retries = 3;   // with job: failures the job survives
+  bool force = false;              // override a deployment that holds the app
   std::string reason;               // why, for the log's audit trail
   std::vector<std::string> command;
 };
-int Run(const RunOptions& options);
-int Scale(const std::string& master, const std::string& app_id, std::uint32_t instances, const std::string& reason);
-int Kill(const std::string& master, const std::string& task_id, const std::string& reason);
+int Run(const GlobalOptions& global, const RunOptions& options);
+
+struct ScaleOptions {
+  std::string app_id;
+  std::uint32_t instances = 0;
+  bool force = false;
+  std::string reason;
+};
+int Scale(const GlobalOptions& global, const ScaleOptions& options);
+
+struct KillOptions {
+  std::string task_id;
+  std::string reason;
+};
+int Kill(const GlobalOptions& global, const KillOptions& options);
 int Tasks(const GlobalOptions& global);
+int Agents(const GlobalOptions& global);
 
 struct UpOptions {
   int agents = 3;

@@ -39,11 +39,17 @@ int UsageError(const CLI::ParseError& e) {
 int Main(int argc, char** argv) {
   CLI::App app{"Regatta: an event-sourced workload orchestrator", "regatta"};
   app.require_subcommand(1);
+  // The global flags work before or after the subcommand, as kubectl's do:
+  // a subcommand hands the options it does not know to its parent. Set
+  // before any subcommand is added, which inherits it.
+  app.fallthrough();
   GlobalOptions global;
   app.add_option("--data-dir", global.data_dir, "Where Regatta keeps its data")
       ->capture_default_str();
   app.add_option("--log", global.log,
                  "The event log: file:DIR (default <data-dir>/log) or kafka://HOST:PORT/CLUSTER");
+  app.add_option("--api", global.api, "The cluster's HTTP API, which run, scale, kill, tasks and agents talk to")
+      ->capture_default_str();
   int exit_code = 0;
 
   auto* events = app.add_subcommand("events", "Read and (for development) write the event log");
@@ -128,7 +134,6 @@ int Main(int argc, char** argv) {
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Run a command as a long-running app (or a --job): regatta run [options] -- CMD ARGS");
-  run_cmd->add_option("--master", run.master, "The master's HOST:PORT")->capture_default_str();
   run_cmd->add_option("--id", run.id, "The app's id, e.g. /prod/web (default: from the command)")
       ->check(CLI::Validator([](std::string& id) { return id.empty() ? std::string("must not be empty") : ""; },
                              "not empty"));
@@ -153,30 +158,29 @@ int Main(int argc, char** argv) {
       ->capture_default_str()
       ->check(Count(0, kMaxInstances))
       ->needs(job_flag);
+  run_cmd->add_flag("--force", run.force, "Replace the definition even while a deployment holds the app");
   run_cmd->add_option("--reason", run.reason, "Why, recorded in the log with who asked");
   run_cmd->add_option("command", run.command, "The command and its arguments (after --)");
   run_cmd->callback([&] {
     run.id_given = run_cmd->count("--id") > 0;
-    exit_code = Run(run);
+    exit_code = Run(global, run);
   });
 
-  std::string scale_master = "127.0.0.1:5050", scale_app, scale_reason;
-  std::uint32_t scale_instances = 0;
+  ScaleOptions scale;
   auto* scale_cmd = app.add_subcommand("scale", "Change an app's instance count");
-  scale_cmd->add_option("--master", scale_master, "The master's HOST:PORT")->capture_default_str();
-  scale_cmd->add_option("--reason", scale_reason, "Why, recorded in the log with who asked");
-  scale_cmd->add_option("app", scale_app, "The app's id")->required();
-  scale_cmd->add_option("instances", scale_instances, "The new count")->required()->check(Count(0, kMaxInstances));
-  scale_cmd->callback([&] { exit_code = Scale(scale_master, scale_app, scale_instances, scale_reason); });
+  scale_cmd->add_flag("--force", scale.force, "Scale even while a deployment holds the app");
+  scale_cmd->add_option("--reason", scale.reason, "Why, recorded in the log with who asked");
+  scale_cmd->add_option("app", scale.app_id, "The app's id")->required();
+  scale_cmd->add_option("instances", scale.instances, "The new count")->required()->check(Count(0, kMaxInstances));
+  scale_cmd->callback([&] { exit_code = Scale(global, scale); });
 
-  std::string kill_master = "127.0.0.1:5050", kill_task, kill_reason;
+  KillOptions kill;
   auto* kill_cmd = app.add_subcommand("kill", "Kill a task (its app starts a replacement)");
-  kill_cmd->add_option("--master", kill_master, "The master's HOST:PORT")->capture_default_str();
-  kill_cmd->add_option("--reason", kill_reason, "Why, recorded in the log with who asked");
-  kill_cmd->add_option("task", kill_task, "The task's id")->required();
-  kill_cmd->callback([&] { exit_code = Kill(kill_master, kill_task, kill_reason); });
+  kill_cmd->add_option("--reason", kill.reason, "Why, recorded in the log with who asked");
+  kill_cmd->add_option("task", kill.task_id, "The task's id")->required();
+  kill_cmd->callback([&] { exit_code = Kill(global, kill); });
 
-  auto* tasks_cmd = app.add_subcommand("tasks", "List the live tasks the log knows");
+  auto* tasks_cmd = app.add_subcommand("tasks", "List the live tasks (GET /v2/tasks)");
   tasks_cmd->callback([&] { exit_code = Tasks(global); });
 
   UpOptions up;
@@ -193,7 +197,7 @@ int Main(int argc, char** argv) {
   AddRoleFlags(up_cmd, up.roles);
   up_cmd->callback([&] { exit_code = Up(global, up); });
 
-  auto* agents_cmd = app.add_subcommand("agents", "List the agents the log knows");
+  auto* agents_cmd = app.add_subcommand("agents", "List the agents (GET /master/slaves)");
   agents_cmd->callback([&] { exit_code = Agents(global); });
 
   auto* kafka_cmd = app.add_subcommand("kafka", "Kafka integrations");

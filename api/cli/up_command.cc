@@ -134,9 +134,9 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
   std::cout << "regatta up: master on " << options.listen << ", " << options.agents << " agent(s), data in "
             << global.data_dir << "\n"
             << "  the Marathon API on http://" << options.http << " (curl http://" << options.http << "/v2/apps)\n"
-            << "  try: regatta run --master " << options.listen
-            << " --instances 2 --ports 1 -- 'python3 -m http.server $PORT0'\n"
-            << "       regatta --data-dir " << global.data_dir << " tasks\n"
+            << "  try: regatta" << (options.http == "127.0.0.1:8080" ? "" : " --api http://" + options.http)
+            << " run --instances 2 --ports 1 -- 'python3 -m http.server $PORT0'\n"
+            << "       regatta" << (options.http == "127.0.0.1:8080" ? "" : " --api http://" + options.http) << " tasks\n"
             << "A process that dies is started again. Ctrl-C stops the cluster (tasks keep running, and agents\n"
             << "recover them when they come back).\n"
             << std::flush;

@@ -57,7 +57,7 @@ MarathonApi::MarathonApi(api::ReadModel& model, api::Commander& commander, http:
 MarathonApi::~MarathonApi() = default;
 
 bool MarathonApi::Serves(const http::Request& r) {
-  return r.path == "/ping" || (!r.segments.empty() && r.segments[0] == "v2");
+  return r.path == "/ping" || r.path == "/master/slaves" || (!r.segments.empty() && r.segments[0] == "v2");
 }
 
 void MarathonApi::Heartbeat() { impl_->hub.Heartbeat(); }
@@ -217,6 +217,7 @@ bool MarathonApi::Impl::Locked(const http::Request& r, const ExchangePtr& ex, co
 void MarathonApi::Impl::Route(http::Request& r, const ExchangePtr& ex) {
   const auto& s = r.segments;
   if (r.path == "/ping") return Ping(r, ex);
+  if (r.path == "/master/slaves") return Agents(r, ex);
   if (s.size() >= 2) {
     const std::string& what = s[1];
     if (what == "apps") return Apps(r, ex);

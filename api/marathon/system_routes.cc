@@ -140,6 +140,45 @@ void MarathonApi::Impl::Ping(const http::Request& r, const ExchangePtr& ex) {
   ReplyText(ex, 200, "text/plain", "pong");
 }
 
+namespace {
+
+// Mesos' resource object: scalars, and ports as "[31000-32000, ...]".
+Json MesosResources(const projections::ResourceVector& r, const std::vector<domain::PortRange>& ports) {
+  Json out = {{"cpus", r.cpus.value()}, {"mem", r.mem_mb.value()}, {"disk", r.disk_mb.value()}};
+  if (!ports.empty()) {
+    std::string text = "[";
+    for (const auto& range : ports) {
+      text += (text.size() > 1 ? ", " : "") + std::to_string(range.begin) + "-" + std::to_string(range.end);
+    }
+    out["ports"] = text + "]";
+  }
+  return out;
+}
+
+}  // namespace
+
+// Mesos' operator endpoint /master/slaves, in its shape (the Mesos API of
+// issue 17 serves the rest of /master/*), with Regatta's agent status beside
+// Mesos' `active`.
+void MarathonApi::Impl::Agents(const http::Request& r, const ExchangePtr& ex) {
+  if (r.method != "GET") return Message(ex, 405, "/master/slaves takes GET");
+  Json slaves = Json::array();
+  for (const auto* item : projections::Sorted(view().scheduling().agents())) {
+    const projections::AgentInfo& a = item->second;
+    Json attributes = Json::object();
+    for (const auto& [key, value] : a.attributes) attributes[key] = value;
+    slaves.push_back({{"id", item->first},
+                      {"hostname", a.hostname},
+                      {"active", a.status == projections::AgentStatus::kActive},
+                      {"resources", MesosResources(a.total, a.port_ranges)},
+                      {"used_resources", MesosResources(a.used, {})},
+                      {"attributes", std::move(attributes)},
+                      {"regatta_status", projections::AgentStatusName(a.status)},
+                      {"regatta_task_count", a.task_count}});
+  }
+  Reply(ex, 200, {{"slaves", std::move(slaves)}});
+}
+
 void MarathonApi::Impl::Events(const http::Request& r, const ExchangePtr& ex) {
   if (r.method != "GET") return Message(ex, 405, "/v2/events takes GET");
   std::set<std::string> types;

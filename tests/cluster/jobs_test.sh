@@ -13,7 +13,7 @@ pids+=("$!"); disown
 
 live_tasks() { R tasks 2>/dev/null | grep -c " /$1 "; }
 history() { dump | grep -E "\"appId\":\"/$1\"|\"taskId\":\"$1\." | grep -o '"taskId":"[^"]*"\|"state":"[a-z]*"' | paste -sd' '; }
-run_job() { "$regatta" run --master "127.0.0.1:$port" --job "$@" >/dev/null; }
+run_job() { R run --job "$@" >/dev/null; }
 
 agent_active() { R agents 2>/dev/null | grep -q ' active '; }
 wait_for 15 agent_active && ok "the agent registered" || fail "the agent did not register: $(R agents 2>&1)"

@@ -16,7 +16,7 @@ log_args=()
 if [ "${2:-}" = kafka ]; then
   log_args=(--log "kafka://${REGATTA_KAFKA_BROKERS:?REGATTA_KAFKA_BROKERS is not set}/c$$x$RANDOM")
 fi
-R() { "$regatta" "${log_args[@]}" "$@"; }  # regatta, on this test's log
+R() { "$regatta" "${log_args[@]}" --api "http://127.0.0.1:$http" "$@"; }  # regatta, on this test's log and API
 
 work=$(mktemp -d)
 pids=()
@@ -53,6 +53,8 @@ failures=0; passes=0
 ok() { passes=$((passes+1)); [ $# -eq 0 ] || echo "ok $*"; }
 fail() { echo "FAIL $*"; failures=$((failures+1)); }
 # wait_for SECONDS CMD...: retry CMD until it succeeds.
+# Nothing is deploying: a scale or update now is not refused as locked (409).
+no_deployments() { [ "$(curl -s "http://127.0.0.1:$http/v2/deployments")" = "[]" ]; }
 wait_for() { local until=$((SECONDS + $1)); shift; while [ "$SECONDS" -lt "$until" ]; do "$@" && return 0; sleep 0.2; done; return 1; }
 # The log as JSON, one envelope a line. A launch names its app, a status
 # only its task, so an app's statuses are found through its launches' ids.

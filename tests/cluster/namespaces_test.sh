@@ -41,7 +41,7 @@ host_name=$(uname -n); host_proc_mounts=$(proc_mounts)
 agents_active() { [ "$(R agents 2>/dev/null | grep -c ' active ')" -eq 2 ]; }
 wait_for 15 agents_active && ok "both agents registered" || fail "agents did not register: $(R agents 2>&1)"
 for agent in iso plain; do
-  "$regatta" run --master "127.0.0.1:$port" --id "/$agent" --constraint "hostname:CLUSTER:$agent" \
+  R run --id "/$agent" --constraint "hostname:CLUSTER:$agent" \
     -- sh "$work/probe.sh" >/dev/null && ok "/$agent defined" || fail "regatta run /$agent refused"
 done
 wait_for 30 has_seen iso && ok "the probe ran under --namespaces" || fail "no probe output from iso: $(R tasks 2>&1)"

@@ -22,9 +22,9 @@ phase() {
   "$regatta" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --framework-role services=web --framework-role jobs=batch "$@" \
     >>master.log 2>&1 &
   master=$!; pids+=("$master"); disown
-  wait_for 10 "$regatta" run --master "127.0.0.1:$port" --id /svc --instances 20 --cpus 1 --mem 16 -- sleep 1000 \
+  wait_for 10 R run --id /svc --instances 20 --cpus 1 --mem 16 -- sleep 1000 \
     >/dev/null 2>&1 && ok || fail "$name: the service was not defined"
-  "$regatta" run --master "127.0.0.1:$port" --id /batch --job --instances 20 --cpus 1 --mem 16 -- sleep 1000 \
+  R run --id /batch --job --instances 20 --cpus 1 --mem 16 -- sleep 1000 \
     >/dev/null && ok || fail "$name: the job was not defined"
   "$regatta" agent --master "127.0.0.1:$port" --work-dir sims --hostname n --simulate 12 --cpus 1 --mem 64 \
     >>sims.log 2>&1 &

@@ -36,8 +36,8 @@ expect() {  # expect WHAT GOT WANT
 }
 agents_in() { R agents 2>/dev/null | awk -v state="$1" -v host="^$2-sim-" '$2 ~ host && $3 == state' | wc -l; }
 registered() { [ "$(agents_in active a)" -eq 100 ] && [ "$(agents_in active b)" -eq 100 ]; }
-run_app() { "$regatta" run --master "127.0.0.1:$port" --cpus 0.1 --mem 16 "$@" -- sleep 1000 >/dev/null; }
-scale() { "$regatta" scale --master "127.0.0.1:$port" "$@" >/dev/null; }
+run_app() { R run --cpus 0.1 --mem 16 "$@" -- sleep 1000 >/dev/null; }
+scale() { R scale "$@" >/dev/null; }
 
 wait_for 20 registered && ok "200 simulated agents registered" \
   || fail "not 100 active agents per process: a $(agents_in active a), b $(agents_in active b)"

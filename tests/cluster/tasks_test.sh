@@ -34,7 +34,7 @@ launched_at_least() { [ "$(launched)" -ge "$1" ]; }
 rereg_at_least() { [ "$(R events dump 2>/dev/null | grep -c AgentReregistered)" -ge "$1" ]; }
 settled_at_two() { ! has_unreachable && running_is 2; }
 wait_for 15 two_active && ok || fail "agents did not register"
-"$regatta" run --master "127.0.0.1:$port" --id /web --instances 2 --ports 1 -- 'exec python3 -m http.server $PORT0' >/dev/null \
+R run --id /web --instances 2 --ports 1 -- 'exec python3 -m http.server $PORT0' >/dev/null \
   && ok || fail "regatta run failed"
 wait_for 30 running_is 2 && ok || fail "2 instances not running: $(R tasks 2>&1)"
 wait_for 15 serving && ok || fail "instances do not serve HTTP on their ports"
@@ -61,7 +61,7 @@ running_is 2 && ok || fail "not 2 running after master restart"
 [ "$(launched)" -eq 2 ] && ok || fail "the restarted master launched duplicates ($(launched) launches)"
 
 victim=$(R tasks | awk '/TASK_RUNNING/{print $1; exit}')
-USER=operator-7 "$regatta" kill --master "127.0.0.1:$port" --reason "replace a slow instance" "$victim" >/dev/null \
+USER=operator-7 R kill --reason "replace a slow instance" "$victim" >/dev/null \
   && ok || fail "regatta kill failed"
 # The kill is in the log, with who asked and why (on the master's KILLING).
 killing=$(R events dump --json | grep "\"taskId\":\"$victim\"" | grep '"state":"killing"' | head -1)
@@ -72,10 +72,13 @@ wait_for 20 running_is 2 && ok || fail "not back to 2 running after the kill"
 # (It may have been UNREACHABLE in between: its agent was killed above.)
 [[ "$(states_of "$victim")" == "starting running "*"killing killed " ]] && ok || fail "$victim went through: $(states_of "$victim")"
 
-# Scale down, then up again.
-"$regatta" scale --master "127.0.0.1:$port" /web 1 && ok || fail "scale to 1 refused"
+# Scale down, then up again. A scale waits for the app's deployment to end
+# (the killed task gone): during one, the API refuses it as locked.
+wait_for 20 no_deployments && ok || fail "the kill's deployment did not end"
+R scale /web 1 && ok || fail "scale to 1 refused"
 wait_for 20 running_is 1 && ok || fail "scale down to 1 did not kill a task: $(R tasks 2>&1)"
-"$regatta" scale --master "127.0.0.1:$port" /web 2 && ok || fail "scale to 2 refused"
+wait_for 20 no_deployments && ok || fail "the scale's deployment did not end"
+out=$(R scale /web 2 2>&1) && ok || fail "scale to 2 refused: $out"
 wait_for 20 running_is 2 && ok || fail "scale up to 2 did not launch"
 
 # A partition: the agent dies but its task lives on. After --unreachable-inactive
@@ -96,7 +99,7 @@ wait_for 30 settled_at_two \
 # once, so of two instances one runs, there, serving on exactly that port.
 fixed_port=$((base + 150))
 fixed_running() { R tasks 2>/dev/null | awk '$1 ~ /^fixed\./ && /TASK_RUNNING/' | wc -l; }
-"$regatta" run --master "127.0.0.1:$port" --id /fixed --instances 2 --host-port "$fixed_port" \
+R run --id /fixed --instances 2 --host-port "$fixed_port" \
   -- 'exec python3 -m http.server $PORT0' >/dev/null && ok || fail "run with --host-port refused"
 fixed_is_one() { [ "$(fixed_running)" -eq 1 ]; }
 fixed_port_is() { [ "$(R tasks | awk '$1 ~ /^fixed\./ && /TASK_RUNNING/ {print $3 ":" $5}')" = "n2:$fixed_port" ]; }
@@ -120,13 +123,14 @@ refused() {  # refused NAME WANT_EXIT TEXT CMD...
 }
 # (The flags are checked first; the master's own check of the same values
 # is master_core_test's and app_spec_check_test's.)
-refused "run --cpus inf" 2 "--cpus: 'inf' is not a finite number" "$regatta" run --master "127.0.0.1:$port" --cpus inf -- sleep 1
-refused "run --cpus 1e308" 2 "--cpus: 1e308 is not a finite number in (0, 1e+09]" "$regatta" run --master "127.0.0.1:$port" --cpus 1e308 -- sleep 1
-refused "run --mem -1" 2 "--mem: -1 is not" "$regatta" run --master "127.0.0.1:$port" --mem -1 -- sleep 1
-refused "run --id /../x" 2 "id: \"/../x\": a path segment may not be . or .." "$regatta" run --master "127.0.0.1:$port" --id /../x -- sleep 1
-refused "kill NO-SUCH-TASK" 3 "taskId: no live task" "$regatta" kill --master "127.0.0.1:$port" NO-SUCH-TASK
-refused "scale /no-such-app" 3 "appId: no app" "$regatta" scale --master "127.0.0.1:$port" /no-such-app 2
-refused "no master" 7 "cannot reach the master" "$regatta" run --master "127.0.0.1:$((port + 9))" -- sleep 1
+refused "run --cpus inf" 2 "--cpus: 'inf' is not a finite number" R run --cpus inf -- sleep 1
+refused "run --cpus 1e308" 2 "--cpus: 1e308 is not a finite number in (0, 1e+09]" R run --cpus 1e308 -- sleep 1
+refused "run --mem -1" 2 "--mem: -1 is not" R run --mem -1 -- sleep 1
+refused "run --id /../x" 2 "id: \"/../x\": a path segment may not be . or .." R run --id /../x -- sleep 1
+refused "kill NO-SUCH-TASK" 3 "no live task NO-SUCH-TASK" R kill NO-SUCH-TASK
+refused "scale /no-such-app" 3 "App '/no-such-app' does not exist" R scale /no-such-app 2
+refused "no API" 7 "cannot reach the API at http://127.0.0.1:$((port + 9))" "$regatta" run --api "127.0.0.1:$((port + 9))" -- sleep 1
+refused "a bad --api" 2 "--api: 'nowhere' is not http://HOST:PORT" "$regatta" tasks --api nowhere
 if [ "${2:-}" != kafka ]; then
   refused "a second writer" 5 "already open for writing" "$regatta" events append --json <(echo '{"event":{"agentGone":{"agentId":"x"}}}')
 fi

@@ -2,6 +2,7 @@
 // answers and streams go out, work posted from other threads runs on the
 // loop, and a client that leaves a stream closes it.
 #include "api/http/server.h"
+#include "api/http/client.h"
 
 #include <gtest/gtest.h>
 
@@ -201,6 +202,51 @@ TEST(Server, A204AndAHeadAnswerWithoutABodyAndKeepTheConnection) {
   const std::string replies = client.Read("fine");
   EXPECT_EQ(replies.rfind("HTTP/1.1 204", 0), 0u) << replies;
   EXPECT_NE(replies.find("fine"), std::string::npos) << replies;  // the connection outlived both
+}
+
+TEST(Client, FetchSendsMethodBodyAndHeadersAndReadsTheAnswer) {
+  auto server = Server::Start("127.0.0.1", 0, [](Request r, std::shared_ptr<Exchange> ex) {
+    ex->Respond({201, "application/json", {{"X-Seen", r.method + " " + r.target + " " + r.Header("x-who")}}, r.body});
+  });
+  ASSERT_TRUE(server.ok());
+  auto endpoint = ParseEndpoint("--api", "http://127.0.0.1:" + std::to_string((*server)->port()));
+  ASSERT_TRUE(endpoint.ok());
+  Call call;
+  call.method = "PUT";
+  call.target = "/v2/apps/a%2Fb?force=true";
+  call.body = R"({"instances":2})";
+  call.headers = {{"X-Who", "ann"}};
+  auto answer = Fetch(*endpoint, call);
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_EQ(answer->status, 201);
+  EXPECT_EQ(answer->body, R"({"instances":2})");
+  EXPECT_EQ(answer->content_type, "application/json");
+  bool seen = false;
+  for (const auto& [name, value] : answer->headers) seen |= name == "x-seen" && value == "PUT /v2/apps/a%2Fb?force=true ann";
+  EXPECT_TRUE(seen);
+}
+
+TEST(Client, NobodyListeningIsUnavailableNamingTheEndpoint) {
+  auto endpoint = ParseEndpoint("--api", "127.0.0.1:1");
+  ASSERT_TRUE(endpoint.ok());
+  auto answer = Fetch(*endpoint, {});
+  ASSERT_FALSE(answer.ok());
+  EXPECT_EQ(answer.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(answer.status().message().find("http://127.0.0.1:1"), std::string::npos) << answer.status().message();
+}
+
+TEST(Client, ParseEndpointRefusesWhatIsNotHttpHostPort) {
+  for (const char* bad : {"nowhere", "http://", "http://h:0", "http://h:99999", "http://:80", "https://h:443", "h:8a"}) {
+    auto endpoint = ParseEndpoint("--api", bad);
+    ASSERT_FALSE(endpoint.ok()) << bad;
+    EXPECT_NE(endpoint.status().message().find("--api"), std::string::npos) << bad;
+  }
+  auto prefixed = ParseEndpoint("--api", "http://api.example:8080/regatta/");
+  ASSERT_TRUE(prefixed.ok());
+  EXPECT_EQ(prefixed->host, "api.example");
+  EXPECT_EQ(prefixed->port, 8080);
+  EXPECT_EQ(prefixed->prefix, "/regatta");
+  EXPECT_EQ(EscapeComponent("a b/c~"), "a%20b%2Fc~");
 }
 
 }  // namespace
