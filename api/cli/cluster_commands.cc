@@ -1,4 +1,4 @@
-// regatta master | agent
+// regatta master | api | agent
 #include <sys/statvfs.h>
 #include <sys/sysinfo.h>
 
@@ -75,6 +75,21 @@ int Master(const GlobalOptions& global, const MasterCommandOptions& options) {
     };
   }
   if (Status s = master::RunMaster(run, http); !s.ok()) return Fail(s);
+  return 0;
+}
+
+int Api(const GlobalOptions& global, const ApiCommandOptions& options) {
+  auto master = ParseHostPort("--master", options.master);
+  if (!master.ok()) return Fail(master.status());
+  auto http = ParseHostPort("--http", options.http);
+  if (!http.ok()) return Fail(http.status());
+  api::StandaloneApiOptions run;
+  run.log_uri = global.LogUri();
+  run.master_host = master->first;
+  run.master_port = master->second;
+  run.api.host = http->first;
+  run.api.port = http->second;
+  if (Status s = api::RunStandaloneApi(run); !s.ok()) return Fail(s);
   return 0;
 }
 

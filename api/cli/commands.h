@@ -50,6 +50,12 @@ struct MasterCommandOptions {
 };
 int Master(const GlobalOptions& global, const MasterCommandOptions& options);
 
+struct ApiCommandOptions {
+  std::string master = "127.0.0.1:5050";
+  std::string http = "127.0.0.1:8080";
+};
+int Api(const GlobalOptions& global, const ApiCommandOptions& options);
+
 struct AgentCommandOptions {
   std::string master = "127.0.0.1:5050";
   std::string work_dir = "./regatta-agent";

@@ -111,6 +111,12 @@ int Main(int argc, char** argv) {
   AddRoleFlags(master_cmd, master.roles);
   master_cmd->callback([&] { exit_code = Master(global, master); });
 
+  ApiCommandOptions api;
+  auto* api_cmd = app.add_subcommand("api", "Serve the HTTP API on its own: reads the log, writes through the master");
+  api_cmd->add_option("--master", api.master, "The master's HOST:PORT")->capture_default_str();
+  api_cmd->add_option("--http", api.http, "HOST:PORT to serve on")->capture_default_str();
+  api_cmd->callback([&] { exit_code = Api(global, api); });
+
   AgentCommandOptions agent;
   auto* agent_cmd = app.add_subcommand("agent", "Run an agent that offers this machine to the master");
   agent_cmd->add_option("--master", agent.master, "The master's HOST:PORT")->capture_default_str();

@@ -2,12 +2,16 @@
 
 #include <atomic>
 #include <iostream>
+#include <thread>
 
+#include "actors/protocol/node_config.h"
+#include "actors/runtime/signals.h"
 #include "api/http/server.h"
 #include "api/marathon/marathon_api.h"
 #include "api/server/commander.h"
 #include "api/server/log_follower.h"
 #include "api/server/read_model.h"
+#include "events/log_uri.h"
 
 namespace regatta::api {
 namespace {
@@ -24,7 +28,7 @@ class Impl final : public ApiServer {
     server_.reset();    // the loop stops; nothing runs on it after this
   }
 
-  Status Run(caf::actor_system& system, protocol::master_actor master, std::shared_ptr<EventLog> log,
+  Status Run(caf::actor_system& system, std::shared_ptr<MasterHandle> master, std::shared_ptr<EventLog> log,
              const ApiOptions& options) {
     auto server = http::Server::Start(options.host, options.port, [this](http::Request r, auto ex) {
       Handle(std::move(r), std::move(ex));
@@ -88,9 +92,39 @@ class Impl final : public ApiServer {
 
 Result<std::unique_ptr<ApiServer>> ApiServer::Start(caf::actor_system& system, protocol::master_actor master,
                                                     std::shared_ptr<EventLog> log, const ApiOptions& options) {
+  return Start(system, std::make_shared<MasterHandle>(std::move(master)), std::move(log), options);
+}
+
+Result<std::unique_ptr<ApiServer>> ApiServer::Start(caf::actor_system& system, std::shared_ptr<MasterHandle> handle,
+                                                    std::shared_ptr<EventLog> log, const ApiOptions& options) {
   auto server = std::make_unique<Impl>();
-  REGATTA_RETURN_IF_ERROR(server->Run(system, std::move(master), std::move(log), options));
+  REGATTA_RETURN_IF_ERROR(server->Run(system, std::move(handle), std::move(log), options));
   return std::unique_ptr<ApiServer>(std::move(server));
+}
+
+Status RunStandaloneApi(const StandaloneApiOptions& options) {
+  runtime::BlockStopSignals();  // before CAF starts its threads
+  caf::actor_system_config cfg;
+  protocol::ConfigureNode(cfg);
+  caf::actor_system system{cfg};
+  // Started beside a master that is starting too: its log may not be
+  // there yet.
+  auto opened = OpenEventLog(options.log_uri, LogMode::kReader);
+  for (int waited = 0; !opened.ok() && opened.status().code() == StatusCode::kNotFound && waited < 20; ++waited) {
+    if (waited == 0) std::cerr << "regatta api: waiting for the log: " << opened.status().message() << "\n";
+    std::this_thread::sleep_for(500ms);
+    opened = OpenEventLog(options.log_uri, LogMode::kReader);
+  }
+  if (!opened.ok()) return opened.status();
+  auto handle = std::make_shared<MasterHandle>();
+  MasterConnection connection(system, options.master_host, options.master_port, handle, 1s);
+  auto server = ApiServer::Start(system, handle, std::shared_ptr<EventLog>(std::move(*opened)), options.api);
+  if (!server.ok()) return server.status();
+  runtime::WaitForStopSignal();
+  std::cerr << "regatta api: stopping\n";
+  runtime::ExitIfStillStoppingAfter(std::chrono::seconds(5), "regatta api");
+  server->reset();
+  return Status::Ok();
 }
 
 }  // namespace regatta::api

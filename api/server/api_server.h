@@ -9,6 +9,7 @@
 #include <string>
 
 #include "actors/protocol/wire.h"
+#include "api/server/commander.h"
 #include "events/event_log.h"
 
 namespace regatta::api {
@@ -27,8 +28,23 @@ class ApiServer {
   // a fresh log) requests get 503. Unavailable when the port is taken.
   static Result<std::unique_ptr<ApiServer>> Start(caf::actor_system& system, protocol::master_actor master,
                                                   std::shared_ptr<EventLog> log, const ApiOptions& options);
+  // The same with the master as `handle` names it at each command (a
+  // standalone API reconnects it).
+  static Result<std::unique_ptr<ApiServer>> Start(caf::actor_system& system, std::shared_ptr<MasterHandle> handle,
+                                                  std::shared_ptr<EventLog> log, const ApiOptions& options);
   virtual ~ApiServer() = default;
   virtual std::uint16_t port() const = 0;
 };
+
+// `regatta api`: the API as its own process, on a log it only reads and a
+// master on another node. Several run side by side; each answers with the
+// revision its view reflects. Returns when SIGINT or SIGTERM arrives.
+struct StandaloneApiOptions {
+  ApiOptions api;
+  std::string log_uri;
+  std::string master_host = "127.0.0.1";
+  std::uint16_t master_port = 5050;
+};
+Status RunStandaloneApi(const StandaloneApiOptions& options);
 
 }  // namespace regatta::api

@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 api="http://127.0.0.1:$http"
 start_master() {
-  R master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 2 >>master.log 2>&1 &
+  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 2 >>master.log 2>&1 &
   master=$!; pids+=("$master"); disown
 }
 start_master
@@ -217,6 +217,8 @@ wait_for 30 gone && ok || fail "the deleted app's tasks are still there"
 
 # ---------------------------------------------------------------- a restart of the master keeps it all
 kill -9 "$master"
+down() { ! pong; }
+wait_for 10 down && ok || fail "the master still answers after kill -9"
 start_master
 wait_for 20 pong && ok || fail "the API did not come back"
 expect "versions survive a kill -9" 200 "$(call GET "/v2/apps/prod/web/versions")"
