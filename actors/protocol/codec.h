@@ -32,7 +32,7 @@ class Received {
   typename T::Reader root() const { return root_; }
 
  private:
-  std::vector<capnp::word> words_;
+  kj::Array<capnp::word> words_;  // heap: moving a Received keeps the reader's words in place
   std::unique_ptr<capnp::FlatArrayMessageReader> reader_;
   typename T::Reader root_;
 };

@@ -13,11 +13,10 @@ Result<Received<T>> Received<T>::Read(const Bytes& bytes, const char* what) {
     return Status::Corruption(std::string(what) + ": not a whole number of words");
   }
   Received<T> out;
-  out.words_.resize(bytes.size() / sizeof(capnp::word));
-  std::memcpy(out.words_.data(), bytes.data(), bytes.size());
+  out.words_ = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(out.words_.begin(), bytes.data(), bytes.size());
   try {
-    out.reader_ = std::make_unique<capnp::FlatArrayMessageReader>(
-        kj::arrayPtr(out.words_.data(), out.words_.size()));
+    out.reader_ = std::make_unique<capnp::FlatArrayMessageReader>(out.words_.asPtr());
     out.root_ = out.reader_->template getRoot<T>();
     (void)out.root_.totalSize();  // walk every pointer now, not later
   } catch (const kj::Exception& e) {

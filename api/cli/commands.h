@@ -32,6 +32,9 @@ struct TailOptions {
 };
 int EventsTail(const GlobalOptions& global, const TailOptions& options);
 
+// Who changed the app, what, when and why (api/cli/audit.h), from the log.
+int Audit(const GlobalOptions& global, const std::string& app_id);
+
 struct ReplayOptions {
   std::string at;  // revision or RFC 3339 time; empty = the end
   std::string projection;

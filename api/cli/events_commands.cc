@@ -1,9 +1,11 @@
-// regatta events append | dump | tail
+// regatta events append | dump | tail, and regatta audit
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <vector>
 
+#include "api/cli/audit.h"
 #include "api/cli/commands.h"
 #include "events/codec.h"
 #include "events/domain/text.h"
@@ -145,6 +147,33 @@ int EventsTail(const GlobalOptions& global, const TailOptions& options) {
     seen += batch.size();
     idle = batch.empty() ? idle + 0.2 : 0;
     if (options.idle_exit_seconds > 0 && idle >= options.idle_exit_seconds) break;
+  }
+  return 0;
+}
+
+int Audit(const GlobalOptions& global, const std::string& app_id) {
+  auto log = OpenEventLog(global.LogUri(), LogMode::kReader);
+  if (!log.ok()) return Fail(log.status());
+  AuditTrail trail(app_id);
+  EventDecoder decoder;
+  Status failure;
+  Status scanned = (*log)->Scan(0, kEndOfLog, [&](const LoggedEvent& stored) {
+    auto event = decoder.Decode(stored);
+    if (!event.ok()) {
+      failure = event.status();
+      return false;
+    }
+    trail.Observe(*event);
+    return true;
+  });
+  if (!scanned.ok()) return Fail(scanned);
+  if (!failure.ok()) return Fail(failure);
+  if (trail.entries().empty()) return Fail(Status::NotFound("no change to app " + app_id + " in the log"));
+  std::printf("%-9s %-27s %-16s %-44s %s\n", "REVISION", "TIME", "BY", "CHANGE", "WHY");
+  for (const AuditEntry& e : trail.entries()) {
+    std::printf("%-9llu %-27s %-16s %-44s %s\n", static_cast<unsigned long long>(e.revision),
+                FormatRfc3339(e.time_nanos).c_str(), domain::OneLine(e.principal).c_str(),
+                domain::OneLine(e.change).c_str(), domain::OneLine(e.reason).c_str());
   }
   return 0;
 }

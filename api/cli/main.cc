@@ -79,6 +79,11 @@ int Main(int argc, char** argv) {
       ->check(Amount(0, kMaxSeconds));
   tail_cmd->callback([&] { exit_code = EventsTail(global, tail); });
 
+  std::string audit_app;
+  auto* audit_cmd = app.add_subcommand("audit", "Who changed an app, what, when and why, from the log");
+  audit_cmd->add_option("app", audit_app, "The app's id, e.g. /prod/web")->required();
+  audit_cmd->callback([&] { exit_code = Audit(global, audit_app); });
+
   ReplayOptions replay;
   auto* replay_cmd = app.add_subcommand("replay", "Print a projection as of a revision or time");
   replay_cmd->add_option("--at", replay.at, "A revision (42) or an RFC 3339 time; default: now");

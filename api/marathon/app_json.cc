@@ -401,6 +401,8 @@ Result<Json> ParseBody(std::string_view body) {
     return Json::parse(body);
   } catch (const Json::parse_error& e) {
     return Status::InvalidField("/", "Invalid JSON at offset " + std::to_string(e.byte) + ": " + e.what());
+  } catch (const Json::exception& e) {  // a number out of range (1e999) is not a parse_error
+    return Status::InvalidField("/", std::string("Invalid JSON: ") + e.what());
   }
 }
 

@@ -153,6 +153,14 @@ call GET /v2/apps/prod/web/versions >/dev/null
 expect "two versions" 2 "$(json "len(d['versions'])")"
 expect "the second version's principal" bob "$(json "d['regattaVersions'][1]['principal']")"
 expect "and its reason" "new flags" "$(json "d['regattaVersions'][1]['reason']")"
+# regatta audit: who changed the app, what and why, from the log.
+R audit /prod/web >audit.txt 2>&1
+grep -E "alice +created version" audit.txt >/dev/null && ok || fail "the audit misses alice's creation: $(cat audit.txt)"
+grep -E "bob +changed cmd \(version .*\) +new flags" audit.txt >/dev/null && ok \
+  || fail "the audit misses bob's change and why: $(cat audit.txt)"
+grep -E "scaled 1 -> 2" audit.txt >/dev/null && ok || fail "the audit misses the scale: $(cat audit.txt)"
+out=$(R audit /no/such/app 2>&1); rc=$?
+[ "$rc" -eq 3 ] && ok || fail "audit of an unknown app: rc $rc: $out"
 expect "partialUpdate kept the instances" 2 "$(call GET /v2/apps/prod/web >/dev/null; json "d['app']['instances']")"
 expect "the first version" 200 "$(call GET "/v2/apps/prod/web/versions/$v1")"
 expect "its command" 'exec python3 -m http.server $PORT0' "$(json "d['cmd']")"

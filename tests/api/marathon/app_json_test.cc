@@ -118,6 +118,7 @@ TEST(AppJson, EachRefusalNamesItsJsonPointer) {
       {R"({"id":"/a"})", "/", "'cmd' or 'args'"},
       {R"([1,2])", "/", "expected an object"},
       {R"({"id":"/a",)", "/", "Invalid JSON at offset"},
+      {R"({"id":"/a","cmd":"true","cpus":11e11111})", "/", "number overflow"},  // found by fuzz_marathon_app
       {"   ", "/", "the body is empty"},
   };
   for (const auto& c : cases) {
