@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "api/marathon/json_text.h"
 #include "events/base/time_format.h"
 #include "events/domain/task_state.h"
 
@@ -12,14 +13,6 @@ namespace {
 std::string HostOf(const std::string& address) {
   const std::size_t colon = address.rfind(':');
   return colon == std::string::npos ? address : address.substr(0, colon);
-}
-
-Json ServicePorts(const domain::AppDefinition* app) {
-  Json ports = Json::array();
-  if (app == nullptr) return ports;
-  for (auto p : app->spec->root().getPortDefinitions()) ports.push_back(p.getPort());
-  for (auto m : app->spec->root().getPortMappings()) ports.push_back(m.getServicePort());
-  return ports;
 }
 
 struct Counts {
@@ -111,25 +104,40 @@ Embed ParseEmbed(const std::vector<std::string>& values, Embed e) {
   return e;
 }
 
-Json EncodeTask(const ProjectionSet& view, const std::string& task_id, const projections::TaskInfo& task,
-                bool with_service_ports) {
+void WriteTask(std::string& out, const ProjectionSet& view, const std::string& task_id,
+               const projections::TaskInfo& task, bool with_service_ports) {
   const domain::AppDefinition* app = view.history().Current(task.app_id);
   std::string ip = "127.0.0.1";
   auto agent = view.scheduling().agents().find(task.agent_id);
   if (agent != view.scheduling().agents().end() && !agent->second.address.empty()) ip = HostOf(agent->second.address);
-  Json t = {{"id", task_id}, {"appId", task.app_id}, {"host", task.hostname}, {"slaveId", task.agent_id},
-            {"ports", task.host_ports}, {"servicePorts", with_service_ports ? ServicePorts(app) : Json::array()},
-            {"stagedAt", Timestamp(task.launched_nanos)}, {"version", task.app_version},
-            {"state", domain::TaskStateName(task.state)},
-            {"ipAddresses", Json::array({{{"ipAddress", ip}, {"protocol", "IPv4"}}})}, {"localVolumes", Json::array()},
-            {"role", task.role.empty() ? "*" : task.role}};
-  if (task.started_nanos != 0) t["startedAt"] = Timestamp(task.started_nanos);
-  if (app != nullptr && app->spec->root().getHealthChecks().size() > 0 && task.state == schema::TaskState::RUNNING) {
-    Json result = {{"alive", task.healthy}, {"consecutiveFailures", task.healthy ? 0 : 1}, {"taskId", task_id}};
-    if (!task.healthy && !task.message.empty()) result["lastFailureCause"] = task.message;
-    t["healthCheckResults"] = Json::array({std::move(result)});
+  JsonText t(out);
+  t.Open('{').Key("id").String(task_id).Key("appId").String(task.app_id).Key("host").String(task.hostname);
+  t.Key("slaveId").String(task.agent_id).Key("ports").Open('[');
+  for (std::uint32_t port : task.host_ports) t.Number(port);
+  t.Close(']').Key("servicePorts").Open('[');
+  if (with_service_ports && app != nullptr) {
+    for (auto p : app->spec->root().getPortDefinitions()) t.Number(p.getPort());
+    for (auto m : app->spec->root().getPortMappings()) t.Number(m.getServicePort());
   }
-  return t;
+  t.Close(']').Key("stagedAt").String(Timestamp(task.launched_nanos)).Key("version").String(task.app_version);
+  t.Key("state").String(domain::TaskStateName(task.state));
+  t.Key("ipAddresses").Open('[').Open('{').Key("ipAddress").String(ip).Key("protocol").String("IPv4").Close('}');
+  t.Close(']').Key("localVolumes").Open('[').Close(']').Key("role").String(task.role.empty() ? "*" : task.role);
+  if (task.started_nanos != 0) t.Key("startedAt").String(Timestamp(task.started_nanos));
+  if (app != nullptr && app->spec->root().getHealthChecks().size() > 0 && task.state == schema::TaskState::RUNNING) {
+    t.Key("healthCheckResults").Open('[').Open('{').Key("alive").Bool(task.healthy);
+    t.Key("consecutiveFailures").Number(task.healthy ? 0 : 1).Key("taskId").String(task_id);
+    if (!task.healthy && !task.message.empty()) t.Key("lastFailureCause").String(task.message);
+    t.Close('}').Close(']');
+  }
+  t.Close('}');
+}
+
+Json EncodeTask(const ProjectionSet& view, const std::string& task_id, const projections::TaskInfo& task,
+                bool with_service_ports) {
+  std::string text;
+  WriteTask(text, view, task_id, task, with_service_ports);
+  return Json::parse(text);
 }
 
 Json EncodeAppInfo(const ProjectionSet& view, const Tracker& tracker, const domain::AppDefinition& app,

@@ -32,6 +32,10 @@ Embed ParseEmbed(const std::vector<std::string>& values, Embed defaults);
 // Marathon's timestamps: "2026-12-03T12:00:00.123Z".
 std::string Timestamp(std::int64_t nanos);
 
+// A task as Marathon shows it, written onto `out` (WriteTask, for long
+// lists) or as a tree (EncodeTask, the same text parsed).
+void WriteTask(std::string& out, const ProjectionSet& view, const std::string& task_id,
+               const projections::TaskInfo& task, bool with_service_ports);
 Json EncodeTask(const ProjectionSet& view, const std::string& task_id, const projections::TaskInfo& task,
                 bool with_service_ports);
 // The app as GET /v2/apps/{id} shows it, with its Regatta extensions
