@@ -226,6 +226,7 @@ void MarathonApi::Impl::Route(http::Request& r, const ExchangePtr& ex) {
     if (what == "queue") return Queue(r, ex);
     if (what == "info") return Info(r, ex);
     if (what == "leader") return Leader(r, ex);
+    if (what == "groups") return Groups(r, ex);
     if (what == "events") return Events(r, ex);
   }
   Message(ex, 404, "URI not found");

@@ -91,6 +91,7 @@ struct MarathonApi::Impl {
   void Leader(const http::Request& r, const ExchangePtr& ex);
   void Ping(const http::Request& r, const ExchangePtr& ex);
   void Agents(const http::Request& r, const ExchangePtr& ex);
+  void Groups(const http::Request& r, const ExchangePtr& ex);
   void Events(const http::Request& r, const ExchangePtr& ex);
 
   // Defines `spec` (a full app JSON) as `id`, or scales when only the

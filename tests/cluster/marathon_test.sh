@@ -96,6 +96,14 @@ expect "reset the delay of no app" 404 "$(call DELETE /v2/queue/nothing/delay)"
 # ---------------------------------------------------------------- a cmd app that serves HTTP
 web='{"id":"/prod/web","cmd":"exec python3 -m http.server $PORT0","cpus":0.1,"mem":32,"labels":{"tier":"front"}}'
 expect "POST a nested app" 201 "$(call POST /v2/apps -H 'X-Regatta-Principal: alice' -d "$web")"
+# Groups, read-only: the tree the app ids imply.
+expect "the root group" 200 "$(call GET /v2/groups)"
+expect "holds /prod" /prod "$(json "[g['id'] for g in d['groups']][0]")"
+expect "which holds /prod/web" /prod/web "$(json "d['groups'][0]['apps'][0]['id']")"
+expect "and the seed's app at the root" marathon-demo-application "$(json "d['apps'][0]['id'].lstrip('/')")"
+expect "one group" /prod "$(call GET /v2/groups/prod >/dev/null; json "d['id']")"
+expect "no such group" 404 "$(call GET /v2/groups/nope)"
+expect "a group write is refused, saying so" 405 "$(call POST /v2/groups -d '{"id":"/g"}')"
 running() {  # running N: the app has N running tasks
   call GET /v2/apps/prod/web >/dev/null
   [ "$(json "d['app']['tasksRunning']")" = "$1" ]

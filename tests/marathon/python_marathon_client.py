@@ -82,6 +82,8 @@ got = client.get_app(APP, embed_tasks=True)
 check("get_app", got.id == APP and got.labels == {"team": "py"} and got.constraints[0].operator == "CLUSTER",
       got.to_json())
 check("list_apps", APP in [a.id for a in client.list_apps()])
+check("get_group", [a.id for a in client.get_group("/py").apps] == [APP])
+check("list_groups", "/py" in [g.id for g in client.list_groups()])
 check("list_apps by label", [a.id for a in client.list_apps(label="team==py")] == [APP])
 check("list_apps with tasks", len(client.list_apps(app_id="py", embed_tasks=True)[0].tasks) == 1)
 
