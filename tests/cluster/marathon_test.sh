@@ -4,6 +4,7 @@
 # serves HTTP, every endpoint, the error shapes, If-Match, audit, and the
 # event stream resumed with Last-Event-ID. Nothing a request refuses
 # reaches the log. Usage: marathon_test.sh PATH_TO_REGATTA [kafka]
+examples=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../docs/examples" && pwd)  # before lib.sh cds away
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 api="http://127.0.0.1:$http"
@@ -46,29 +47,8 @@ expect "an unknown route" 404 "$(call GET /v2/nothing)"
 [ -n "$(header X-Regatta-Revision)" ] && ok || fail "no X-Regatta-Revision header"
 
 # ---------------------------------------------------------------- the seed's app
-cat >hello-marathon.json <<'EOF'
-{
-"id": "marathon-demo-application",
-"cpus": 1,
-"mem": 128,
-"disk": 0,
-"instances": 1,
-"container": {
-    "type": "DOCKER",
-    "docker": {
-    "image": "hello_world:latest",
-    "portMappings": [
-        { "containerPort": 9001, "hostPort": 0 }
-    ]
-    }
-},
-"networks": [
-    {
-    "mode": "host"
-    }
-]
-}
-EOF
+# The seed's file as docs/examples keeps it (the seed's, minus its comment line).
+cp "$examples/hello-marathon.json" .
 expect "the seed's POST" 201 "$(call POST /v2/apps -d @hello-marathon.json)"
 expect "its Location" "http://127.0.0.1:$http/v2/apps/marathon-demo-application" "$(header Location)"
 expect "its body is the app" "hello_world:latest" "$(json "d['container']['docker']['image']")"
