@@ -42,6 +42,28 @@ const domain::AppDefinition* HistoryProjection::Current(std::string_view app_id)
   return it == current_.end() ? nullptr : &it->second;
 }
 
+const GroupChange* HistoryProjection::CurrentGroup(std::string_view group_id) const {
+  auto it = groups_.find(group_id);
+  if (it == groups_.end() || it->second.changes.empty() || it->second.changes.back().deleted) return nullptr;
+  return &it->second.changes.back();
+}
+
+bool HistoryProjection::GroupExists(std::string_view group_id) const {
+  return group_id == "/" || group_paths_.find(group_id) != group_paths_.end();
+}
+
+void HistoryProjection::CountPaths(std::string_view id, bool include_self, int delta) {
+  std::string_view path = id;
+  if (!include_self) path = path.substr(0, path.rfind('/'));
+  while (path.size() > 1) {
+    auto it = group_paths_.try_emplace(std::string(path), 0).first;
+    it->second += delta;
+    if (it->second == 0) group_paths_.erase(it);
+    const std::size_t slash = path.rfind('/');
+    path = path.substr(0, slash == std::string_view::npos ? 0 : slash);
+  }
+}
+
 std::optional<Revision> HistoryProjection::AppRevision(std::string_view app_id) const {
   auto it = apps_.find(app_id);
   if (it == apps_.end() || it->second.changes.empty()) return std::nullopt;
@@ -52,13 +74,14 @@ void HistoryProjection::Track(const std::string& id, const AppChange& change,
                               std::shared_ptr<const domain::FlatSpec> spec) {
   switch (change.kind) {
     case ChangeKind::kDefined:
+      if (!current_.count(id)) CountPaths(id, false, +1);
       current_[id] = domain::DecodeAppDefinition(std::move(spec), change.version);
       break;
     case ChangeKind::kScaled:
       if (auto it = current_.find(id); it != current_.end()) it->second.instances = change.instances;
       break;
     case ChangeKind::kDeleted:
-      current_.erase(id);
+      if (current_.erase(id)) CountPaths(id, false, -1);
       break;
   }
 }
@@ -99,6 +122,28 @@ void HistoryProjection::Apply(const Event& event) {
       app.deleted = true;
       app.changes.push_back(AppChange{ChangeKind::kDeleted, "", 0, "", AuditOf(event)});
       Track(id, app.changes.back(), nullptr);
+      break;
+    }
+    case Which::GROUP_DEFINED: {
+      auto defined = e.getGroupDefined();
+      GroupChange change;
+      change.version = Copy(defined.getVersion());
+      for (auto id : defined.getApps()) change.apps.push_back(Copy(id));
+      for (auto id : defined.getGroups()) change.groups.push_back(Copy(id));
+      for (auto id : defined.getDependencies()) change.dependencies.push_back(Copy(id));
+      change.audit = AuditOf(event);
+      const std::string id = Copy(defined.getGroupId());
+      if (CurrentGroup(id) == nullptr) CountPaths(id, true, +1);
+      groups_[id].changes.push_back(std::move(change));
+      break;
+    }
+    case Which::GROUP_DELETED: {
+      GroupChange change;
+      change.deleted = true;
+      change.audit = AuditOf(event);
+      const std::string id = Copy(e.getGroupDeleted().getGroupId());
+      if (CurrentGroup(id) != nullptr) CountPaths(id, true, -1);
+      groups_[id].changes.push_back(std::move(change));
       break;
     }
     case Which::DEPLOYMENT_STARTED: {
@@ -225,6 +270,19 @@ void HistoryProjection::Serialize(StateWriter& w) const {
     w.Str(d.reverted_to);
     WriteAudit(w, d.ended);
   }
+  auto strings = [](StateWriter& w, const std::string& s) { w.Str(s); };
+  w.U64(groups_.size());
+  for (const auto* item : Sorted(groups_)) {
+    w.Str(item->first);
+    w.List(item->second.changes, [&](StateWriter& w, const GroupChange& c) {
+      w.Bool(c.deleted);
+      w.Str(c.version);
+      w.List(c.apps, strings);
+      w.List(c.groups, strings);
+      w.List(c.dependencies, strings);
+      WriteAudit(w, c.audit);
+    });
+  }
 }
 
 bool HistoryProjection::Deserialize(StateReader& r) {
@@ -261,6 +319,24 @@ bool HistoryProjection::Deserialize(StateReader& r) {
     d.message = r.Str();
     d.reverted_to = r.Str();
     d.ended = ReadAudit(r);
+  }
+  auto strings = [&r](std::vector<std::string>& out) {
+    for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) out.push_back(r.Str());
+  };
+  for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
+    const std::string id = r.Str();
+    GroupHistory& group = groups_[id];
+    for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
+      GroupChange c;
+      c.deleted = r.Bool();
+      c.version = r.Str();
+      strings(c.apps);
+      strings(c.groups);
+      strings(c.dependencies);
+      c.audit = ReadAudit(r);
+      group.changes.push_back(std::move(c));
+    }
+    if (CurrentGroup(id) != nullptr) CountPaths(id, true, +1);
   }
   return !r.failed();
 }

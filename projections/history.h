@@ -3,6 +3,9 @@
 // with its steps and outcome. Unbounded by design: rollback to any revision
 // ever needs every spec ever.
 //
+// Explicit groups (GroupDefined, GroupDeleted) have their versions here
+// too; the groups app ids imply are counted, not stored (GroupExists).
+//
 // It also keeps each live app's current definition, decoded once
 // (Current): the last AppDefined, with its instance count replaced by any
 // AppScaled logged after it (scaling writes no new version). A deleted app
@@ -47,6 +50,20 @@ struct AppHistory {
   bool deleted = false;
 };
 
+// One version of an explicit group (GroupDefined), or its deletion.
+struct GroupChange {
+  bool deleted = false;
+  std::string version;
+  std::vector<std::string> apps;          // directly in it, as written
+  std::vector<std::string> groups;        // directly in it, as written
+  std::vector<std::string> dependencies;  // absolute ids
+  Audit audit;
+};
+
+struct GroupHistory {
+  std::vector<GroupChange> changes;  // in log order
+};
+
 enum class DeploymentOutcome : std::uint8_t { kRunning, kSucceeded, kFailed, kCanceled, kReverted };
 const char* DeploymentOutcomeName(DeploymentOutcome outcome);
 
@@ -83,6 +100,16 @@ class HistoryProjection {
   // Every live app's current definition, by id.
   const StringMap<domain::AppDefinition>& current() const { return current_; }
   const StringMap<DeploymentRecord>& deployments() const { return deployments_; }
+  // Explicit groups (Marathon's /v2/groups writes), live or deleted. Groups
+  // that app ids imply alone are not here.
+  const StringMap<GroupHistory>& groups() const { return groups_; }
+  // The current version of a live explicit group; nullptr when it was never
+  // defined or is deleted.
+  const GroupChange* CurrentGroup(std::string_view group_id) const;
+  // True for "/", for a live explicit group, and for every group a live app
+  // or explicit group lies under (/prod for /prod/web): the groups Marathon's
+  // /v2/groups shows. Constant time: writes ask it for every app id.
+  bool GroupExists(std::string_view group_id) const;
 
   void Serialize(StateWriter& out) const;
   bool Deserialize(StateReader& in);
@@ -100,8 +127,13 @@ class HistoryProjection {
 
   StringMap<AppHistory> apps_;
   StringMap<DeploymentRecord> deployments_;
-  // Derived from apps_ (not serialized; rebuilt on load).
+  StringMap<GroupHistory> groups_;
+  // Derived from apps_ and groups_ (not serialized; rebuilt on load).
   StringMap<domain::AppDefinition> current_;
+  // For each group path, how many live apps and explicit groups lie at or
+  // under it (an app only strictly under): GroupExists.
+  StringMap<std::uint32_t> group_paths_;
+  void CountPaths(std::string_view id, bool include_self, int delta);
 };
 
 // The live apps' current definitions, sorted by id: the order the planner

@@ -11,12 +11,21 @@
 // every other: a command that reads across aggregates (an agent's
 // registration reconciles all its tasks) goes to the log alone.
 //
+// A plain key is read and written. Two prefixes say less, so that commands
+// that only share a read can share a batch: "r:K" only reads K (it meets a
+// staged K or "m:K"), and "m:K" marks that something under K changed
+// without reading it (it meets a staged "r:K" only). Defining /a/b reads
+// whether /a is an app ("r:app:/a") and marks /a ("m:tree:/a"): siblings
+// /a/b and /a/c share a batch, while /a/b and an app /a, which would put
+// an app inside an app, do not.
+//
 // Pure: no CAF, no log. The actor owns the append and the replies.
 #pragma once
 
 #include <functional>
 #include <unordered_set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,7 +57,7 @@ class CommitBatch {
     if (keys_.count(kEverything)) return true;
     for (const std::string& key : keys) {
       if (key == kEverything) return true;
-      if (keys_.count(key)) return true;
+      if (Meets(key)) return true;
     }
     return false;
   }
@@ -74,6 +83,14 @@ class CommitBatch {
   }
 
  private:
+  bool Meets(const std::string& key) const {
+    const std::string_view kind = std::string_view(key).substr(0, 2);
+    const std::string base = kind == "r:" || kind == "m:" ? key.substr(2) : key;
+    if (kind == "r:") return keys_.count(base) > 0 || keys_.count("m:" + base) > 0;
+    if (kind == "m:") return keys_.count("r:" + base) > 0;
+    return keys_.count(key) > 0 || keys_.count("r:" + key) > 0;
+  }
+
   std::unordered_set<std::string> keys_;
   std::vector<Staged> staged_;
   std::size_t events_ = 0;

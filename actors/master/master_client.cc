@@ -2,6 +2,7 @@
 // decided by master_core, committed, and answered with its revision.
 #include <iostream>
 
+#include "actors/master/group_rules.h"
 #include "actors/master/master_state.h"
 #include "events/base/time_format.h"
 
@@ -42,6 +43,20 @@ caf::result<Wire> OnKillTasks(MasterPointer self, protocol::KillTasks::Reader me
       });
 }
 
+// What defining an app reads and writes (commit_batch.h): the app itself;
+// whether its groups are apps, and whether it is a group; the groups it
+// joins. With dependencies, the whole graph.
+std::vector<std::string> DefineAppKeys(const ProjectionSet& state, schema::AppSpec::Reader spec) {
+  if (HasDependencies(state, spec)) return {CommitBatch::kEverything};
+  const std::string id = spec.getId().cStr();
+  std::vector<std::string> keys{"app:" + id, "r:tree:" + id};
+  for (std::string group = domain::ParentPath(id); group != "/"; group = domain::ParentPath(group)) {
+    keys.push_back("r:app:" + group);
+    keys.push_back("m:tree:" + group);
+  }
+  return keys;
+}
+
 }  // namespace
 
 caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::ClientMessage> received) {
@@ -57,7 +72,7 @@ caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::Clie
   switch (message.which()) {
     case protocol::ClientMessage::DEFINE_APP:
       return Submit(
-          self, {"app:" + std::string(message.getDefineApp().getId().cStr())},
+          self, DefineAppKeys(self->state.projections, message.getDefineApp()),
           [self, keep, context, preconditions] {
             return DecideDefineApp(self->state.projections, keep->root().getDefineApp(),
                                    FormatRfc3339(context.now_nanos), context, preconditions);
@@ -87,6 +102,29 @@ caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::Clie
       return Submit(
           self, {"app:" + app},
           [self, app, context] { return DecideResetLaunchDelay(self->state.projections, app, context); }, after);
+    }
+    // A group write reads and changes many apps: committed alone.
+    case protocol::ClientMessage::DEFINE_GROUP:
+      return Submit(
+          self, {CommitBatch::kEverything},
+          [self, keep, context, preconditions] {
+            return DecideDefineGroup(self->state.projections, keep->root().getDefineGroup(),
+                                     FormatRfc3339(context.now_nanos), context, preconditions);
+          },
+          after);
+    case protocol::ClientMessage::DELETE_GROUP: {
+      const std::string group = message.getDeleteGroup();
+      return Submit(
+          self, {CommitBatch::kEverything},
+          [self, group, context] { return DecideDeleteGroup(self->state.projections, group, context); }, after);
+    }
+    case protocol::ClientMessage::SCALE_GROUP: {
+      const std::string group = message.getScaleGroup().getGroupId();
+      const double factor = message.getScaleGroup().getFactor();
+      return Submit(
+          self, {CommitBatch::kEverything},
+          [self, group, factor, context] { return DecideScaleGroup(self->state.projections, group, factor, context); },
+          after);
     }
     case protocol::ClientMessage::KILL_TASK:
       return OnKill(self, message.getKillTask(), context);

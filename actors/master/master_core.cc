@@ -6,6 +6,8 @@
 
 #include <capnp/message.h>
 
+#include "actors/master/emitter.h"
+#include "actors/master/group_rules.h"
 #include "events/codec.h"
 #include "events/domain/app_spec_check.h"
 
@@ -16,43 +18,6 @@ using domain::DecideTransition;
 using domain::PortRange;
 using domain::TaskState;
 using domain::Transition;
-
-// Builds the events of one command, all stamped alike.
-class Emitter {
- public:
-  Emitter(const CommandContext& context, Outcome* out) : context_(context), out_(out) {}
-
-  template <class Fill>
-  void Emit(Fill&& fill) {
-    EnvelopeStamp stamp;
-    stamp.event_id = context_.new_id ? context_.new_id() : "";
-    stamp.time_nanos = context_.now_nanos;
-    stamp.principal = context_.principal;
-    stamp.reason = context_.reason;
-    stamp.correlation_id = context_.correlation_id;
-    capnp::MallocMessageBuilder message;
-    auto envelope = InitEnvelope(message, stamp);
-    fill(envelope.initEvent());
-    out_->events.push_back(EncodeEnvelope(message));
-  }
-
-  void Status(const std::string& task, const std::string& agent, schema::TaskState state,
-              const std::string& reason, const std::string& message, std::int32_t exit_code = 0) {
-    Emit([&](auto e) {
-      auto s = e.initTaskStatusChanged();
-      s.setTaskId(task);
-      s.setAgentId(agent);
-      s.setState(state);
-      s.setReason(reason);
-      s.setMessage(message);
-      s.setExitCode(exit_code);
-    });
-  }
-
- private:
-  const CommandContext& context_;
-  Outcome* out_;
-};
 
 template <class Builder>
 void FillAgent(Builder a, const std::string& id, const RegisterAgent& command) {
@@ -308,7 +273,10 @@ Status CheckPreconditions(const ProjectionSet& state, const std::string& app_id,
 Result<Outcome> DecideDefineApp(const ProjectionSet& state, schema::AppSpec::Reader spec, const std::string& version,
                                 const CommandContext& context, const AppPreconditions& preconditions) {
   REGATTA_RETURN_IF_ERROR(domain::CheckAppSpec(spec));
-  REGATTA_RETURN_IF_ERROR(CheckPreconditions(state, std::string(spec.getId().cStr(), spec.getId().size()), preconditions));
+  const std::string id(spec.getId().cStr(), spec.getId().size());
+  REGATTA_RETURN_IF_ERROR(CheckPreconditions(state, id, preconditions));
+  REGATTA_RETURN_IF_ERROR(CheckAppPlace(state, id));
+  REGATTA_RETURN_IF_ERROR(CheckAppDependencies(state, spec));
   Outcome out;
   Emitter(context, &out).Emit([&](auto e) {
     auto defined = e.initAppDefined();

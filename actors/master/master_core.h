@@ -108,10 +108,38 @@ struct AppPreconditions {
 
 // Checks a Marathon-style app definition (domain/app_spec_check.h) and
 // records it as a new version. InvalidArgument names the field:
-// "id: must be an absolute path like /prod/web".
+// "id: must be an absolute path like /prod/web". The app may not stand where
+// a group is or inside another app, and its dependencies must name apps or
+// groups and close no cycle (domain/group_paths.h).
 [[nodiscard]] Result<Outcome> DecideDefineApp(const ProjectionSet& state, schema::AppSpec::Reader spec,
                                               const std::string& version, const CommandContext& context,
                                               const AppPreconditions& preconditions = {});
+
+// Records a Marathon group write in one atomic batch: GroupDefined for the
+// group and each group in it, AppDefined for each app that is new or changed
+// (AppScaled when only its instance count did), and, where the spec names
+// its apps or groups (hasApps, hasGroups), AppDeleted and GroupDeleted for
+// those it no longer lists. Every app id must lie directly in its group and
+// every group id directly in its parent; the apps pass CheckAppSpec; the
+// dependencies must name apps or groups and close no cycle
+// (domain/group_paths.h). InvalidArgument names the field as a path into
+// the group ("groups[0].apps[1].cmd"); Conflict for create_only and a group
+// that exists.
+[[nodiscard]] Result<Outcome> DecideDefineGroup(const ProjectionSet& state, schema::GroupSpec::Reader group,
+                                                const std::string& version, const CommandContext& context,
+                                                const AppPreconditions& preconditions = {});
+
+// Deletes a group with everything under it: AppDeleted for each live app,
+// GroupDeleted for each explicit group. NotFound (field groupId) for a
+// group that neither was defined nor is implied by an app's id.
+[[nodiscard]] Result<Outcome> DecideDeleteGroup(const ProjectionSet& state, const std::string& group_id,
+                                                const CommandContext& context);
+
+// Scales every live app under the group to ceil(instances x factor)
+// (Marathon's scaleBy). InvalidArgument (field scaleBy) for a factor that is
+// negative or not finite, NotFound (field groupId) for no such group.
+[[nodiscard]] Result<Outcome> DecideScaleGroup(const ProjectionSet& state, const std::string& group_id,
+                                               double factor, const CommandContext& context);
 
 // Deletes a live app (AppDeleted); its framework then kills its tasks.
 // NotFound (field appId) for an app that is not live.

@@ -111,6 +111,12 @@ struct ScaleApp {
   instances @1 :UInt32;
 }
 
+struct ScaleGroup {
+  # Every app under the group to ceil(instances x factor) (Marathon's scaleBy).
+  groupId @0 :Text;
+  factor @1 :Float64;
+}
+
 struct KillTasks {
   taskIds @0 :List(Text);
   # Also lower each app's instance count by the tasks of it killed, so none
@@ -130,6 +136,9 @@ struct ClientMessage {
     deleteApp @6 :Text;       # the app id; its tasks are killed
     killTasks @8 :KillTasks;
     resetLaunchDelay @11 :Text;  # the app id (AppLaunchDelayReset)
+    defineGroup @12 :E.GroupSpec;
+    deleteGroup @13 :Text;       # the group id; its apps and groups go too
+    scaleGroup @14 :ScaleGroup;
   }
   principal @3 :Text;
   reason @4 :Text;
@@ -138,7 +147,7 @@ struct ClientMessage {
   # at ifRevision.
   hasIfRevision @7 :Bool;
   ifRevision @9 :UInt64;
-  # defineApp: refuse (Conflict) if the app exists (Marathon's POST).
+  # defineApp, defineGroup: refuse (Conflict) if it exists (Marathon's POST).
   createOnly @10 :Bool;
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "api/marathon/json_reader.h"
+#include "events/domain/group_paths.h"
 
 namespace regatta::marathon {
 namespace {
@@ -362,6 +363,24 @@ Status DecodeStrings(const Field& f, std::function<capnp::List<capnp::Text>::Bui
   return Status::Ok();
 }
 
+}  // namespace
+
+Status DecodeDependencies(const Field& f, const std::string& base,
+                          const std::function<capnp::List<capnp::Text>::Builder(unsigned)>& init) {
+  REGATTA_RETURN_IF_ERROR(f.Expect(Json::value_t::array, "an array of strings"));
+  auto list = init(static_cast<unsigned>(f.json->size()));
+  for (unsigned i = 0; i < f.json->size(); ++i) {
+    REGATTA_RETURN_IF_ERROR(f.At(i).Expect(Json::value_t::string, "a string"));
+    const std::string written = (*f.json)[i].get<std::string>();
+    const std::optional<std::string> resolved = domain::ResolvePath(base, written);
+    if (!resolved) return Status::InvalidField(f.At(i).Where(), written + " climbs above the root group");
+    list.set(i, *resolved);
+  }
+  return Status::Ok();
+}
+
+namespace {
+
 void DefaultPorts(AppSpec::Builder spec) {
   auto list = spec.initPortDefinitions(1);
   list[0].setName("default");
@@ -465,7 +484,8 @@ Status DecodeApp(const Json& json, AppSpec::Builder spec, std::optional<std::str
   REGATTA_RETURN_IF_ERROR(o.Any("healthChecks", [&](const Field& h) { return DecodeHealthChecks(h, spec); }));
   REGATTA_RETURN_IF_ERROR(o.Any("readinessChecks", [&](const Field& r) { return DecodeReadinessChecks(r, spec); }));
   REGATTA_RETURN_IF_ERROR(o.Any("dependencies", [&](const Field& d) {
-    return DecodeStrings(d, [&](unsigned n) { return spec.initDependencies(n); });
+    return DecodeDependencies(d, domain::ParentPath(spec.getId().cStr()),
+                              [&](unsigned n) { return spec.initDependencies(n); });
   }));
   REGATTA_RETURN_IF_ERROR(o.Any("upgradeStrategy", [&](const Field& u) { return DecodeUpgradeStrategy(u, spec); }));
   REGATTA_RETURN_IF_ERROR(o.Any("labels", [&](const Field& l) { return LabelsInto(l, spec); }));

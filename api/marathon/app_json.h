@@ -13,6 +13,7 @@
 // upgradeStrategy {1, 1}, backoff 1 s x 1.15 up to 300 s.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,14 @@ Json EncodeApp(schema::AppSpec::Reader spec, const std::string& version);
 // A domain refusal ("portDefinitions[0].port") as the JSON pointer Marathon
 // names ("/portDefinitions/0/port").
 std::string JsonPointer(const std::string& field);
+
+// A dependency list, each id resolved against the group `base` (Marathon's
+// relative ids: "db" beside /prod/web is /prod/db), into the list `init`
+// makes. InvalidArgument names the entry that is not a string or climbs
+// above "/".
+struct Field;
+[[nodiscard]] Status DecodeDependencies(const Field& f, const std::string& base,
+                                        const std::function<capnp::List<capnp::Text>::Builder(unsigned)>& init);
 
 // "/prod//web/" -> "/prod/web"; "web" -> "/web".
 std::string NormalizeAppId(std::string_view id);

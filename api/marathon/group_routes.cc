@@ -1,50 +1,123 @@
-// /v2/groups, read-only: Marathon's group tree as app ids imply it (an app
-// /prod/web/api is in /prod/web, which is in /prod, which is in /). Groups
-// defined on their own, with dependencies, and group writes are not served
-// yet: a write gets 405 saying so, never a silent success.
-#include <map>
-
+// /v2/groups: Marathon's group tree, read (group_view.h) and written
+// through the master (DecideDefineGroup and friends): create, update,
+// scale, roll back, delete, and every version ever.
+#include "api/marathon/group_json.h"
+#include "api/marathon/group_view.h"
 #include "api/marathon/routes.h"
 
 namespace regatta::marathon {
 namespace {
 
-std::string ParentOf(const std::string& id) {
-  const std::size_t slash = id.rfind('/');
-  return slash == 0 || slash == std::string::npos ? "/" : id.substr(0, slash);
+// "/v2/groups/prod/web/versions/V" -> id "/prod/web", rest {"versions", "V"}.
+AppPath SplitGroupPath(const std::vector<std::string>& segments) {
+  std::size_t end = 2;
+  while (end < segments.size() && segments[end] != "versions") ++end;
+  std::string id;
+  for (std::size_t i = 2; i < end; ++i) id.append(segments[i]).push_back('/');
+  AppPath out;
+  out.id = NormalizeAppId(id);
+  out.rest.assign(segments.begin() + static_cast<std::ptrdiff_t>(end), segments.end());
+  return out;
 }
 
-struct GroupNode {
-  std::vector<const domain::AppDefinition*> apps;
-  std::set<std::string> children;
-};
+// A body that only names a version (and perhaps the id): a rollback.
+std::optional<std::string> OnlyVersion(const Json& body) {
+  if (!body.contains("version") || !body["version"].is_string()) return std::nullopt;
+  for (const auto& [key, value] : body.items()) {
+    if (key != "version" && key != "id") return std::nullopt;
+  }
+  return body["version"].get<std::string>();
+}
+
+// The written group's version as the view now has it.
+std::string GroupVersion(const ProjectionSet& view, const std::string& id) {
+  const projections::GroupChange* group = view.history().CurrentGroup(id);
+  return group != nullptr ? group->version : Timestamp(view.last_time_nanos());
+}
 
 }  // namespace
 
 void MarathonApi::Impl::Groups(const http::Request& r, const ExchangePtr& ex) {
-  if (r.method != "GET") {
-    return Message(ex, 405, "Regatta serves /v2/groups read-only for now: groups are the tree of app ids");
+  const AppPath path = SplitGroupPath(r.segments);
+  if (r.method == "GET") {
+    if (path.rest.empty()) return GetGroup(r, ex, path.id);
+    if (path.rest.size() == 1) {
+      auto versions = EncodeGroupVersions(view(), path.id);
+      if (!versions) return Message(ex, 404, "Group '" + path.id + "' does not exist");
+      return Reply(ex, 200, (*versions)["versions"]);  // Marathon's shape: a bare array
+    }
+    if (path.rest.size() == 2) {
+      auto group = EncodeGroupAt(view(), path.id, path.rest[1]);
+      if (!group) return Message(ex, 404, "Group '" + path.id + "' does not exist in version " + path.rest[1]);
+      return Reply(ex, 200, *group);
+    }
+    return Message(ex, 404, "URI not found");
   }
-  std::string id = "/";
-  for (std::size_t i = 2; i < r.segments.size(); ++i) id += (id.size() > 1 ? "/" : "") + r.segments[i];
-  std::map<std::string, GroupNode> groups;
-  groups["/"];
-  for (const domain::AppDefinition* app : projections::LiveApps(view().history())) {
-    std::string group = ParentOf(app->id);
-    groups[group].apps.push_back(app);
-    for (std::string child = group; child != "/"; child = ParentOf(child)) groups[ParentOf(child)].children.insert(child);
-  }
-  if (!groups.count(id)) return Message(ex, 404, "Group '" + id + "' does not exist");
+  if (!path.rest.empty()) return Message(ex, 405, "a group's versions are read-only");
+  if (r.method == "POST") return WriteGroup(r, ex, path.id, true);
+  if (r.method == "PUT") return WriteGroup(r, ex, path.id, false);
+  if (r.method == "DELETE") return DeleteGroup(r, ex, path.id);
+  Message(ex, 405, "/v2/groups takes GET, POST, PUT and DELETE");
+}
+
+void MarathonApi::Impl::GetGroup(const http::Request& r, const ExchangePtr& ex, const std::string& id) {
   const Embed embed = ParseEmbed(r.QueryAll("embed"), Embed{});
-  const std::string version = Timestamp(view().last_time_nanos());
-  std::function<Json(const std::string&)> encode = [&](const std::string& group) {
-    Json apps = Json::array(), children = Json::array();
-    for (const domain::AppDefinition* app : groups[group].apps) apps.push_back(EncodeAppInfo(view(), tracker, *app, embed));
-    for (const std::string& child : groups[group].children) children.push_back(encode(child));
-    return Json{{"id", group}, {"apps", std::move(apps)}, {"groups", std::move(children)},
-                {"dependencies", Json::array()}, {"version", version}};
-  };
-  Reply(ex, 200, encode(id));
+  auto group = EncodeGroupNow(view(), id, [&](const std::string& app_id) {
+    return EncodeAppInfo(view(), tracker, *view().history().Current(app_id), embed);
+  });
+  if (!group) return Message(ex, 404, "Group '" + id + "' does not exist");
+  Reply(ex, 200, *group);
+}
+
+void MarathonApi::Impl::WriteGroup(const http::Request& r, const ExchangePtr& ex, const std::string& id, bool create) {
+  auto body = ParseBody(r.body);
+  if (!body.ok()) return FailJson(ex, body.status());
+  if (!body->is_object()) return Fail(ex, Status::InvalidField("/", "expected an object"));
+  WriteMeta meta = MetaOf(r);
+  if (!create && body->contains("scaleBy")) return ScaleGroup(ex, meta, id, *body);
+  Json group_json = *body;
+  if (auto version = OnlyVersion(*body); version && !create) {
+    auto old = EncodeGroupAt(view(), id, *version);
+    if (!old) return Message(ex, 404, "Group '" + id + "' does not exist in version " + *version);
+    group_json = std::move(*old);  // the tree as it was, written again as a new version
+  }
+  meta.create_only = create;
+  capnp::MallocMessageBuilder decoded;
+  auto group = decoded.initRoot<schema::GroupSpec>();
+  if (Status s = DecodeGroup(group_json, group, id, !create); !s.ok()) return Fail(ex, s);
+  for (auto app : group.asReader().getApps()) {
+    if (Locked(r, ex, app.getId().cStr())) return;
+  }
+  const std::string group_id = group.getId().cStr();
+  Write(ex, meta, [&](auto command) { command.setDefineGroup(group.asReader()); },
+        [this, ex, group_id, create](Revision revision) {
+          http::Headers headers{{"Marathon-Deployment-Id", DeploymentId(revision)}};
+          if (create) headers.emplace_back("Location", "http://" + options.advertised + "/v2/groups" + group_id);
+          Reply(ex, create ? 201 : 200, {{"version", GroupVersion(view(), group_id)}, {"deploymentId", DeploymentId(revision)}},
+                std::move(headers));
+        });
+}
+
+void MarathonApi::Impl::ScaleGroup(const ExchangePtr& ex, const WriteMeta& meta, const std::string& id, const Json& body) {
+  for (const auto& [key, value] : body.items()) {
+    if (key != "scaleBy" && key != "id") {
+      return Fail(ex, Status::InvalidField("/" + key, "scaleBy scales a whole group on its own: send it without other fields"));
+    }
+  }
+  if (!body["scaleBy"].is_number()) return Fail(ex, Status::InvalidField("/scaleBy", "expected a number"));
+  const double factor = body["scaleBy"].get<double>();
+  Write(ex, meta,
+        [&](auto command) {
+          auto scale = command.initScaleGroup();
+          scale.setGroupId(id);
+          scale.setFactor(factor);
+        },
+        [this, ex](Revision revision) { DeploymentReply(ex, 200, revision); });
+}
+
+void MarathonApi::Impl::DeleteGroup(const http::Request& r, const ExchangePtr& ex, const std::string& id) {
+  Write(ex, MetaOf(r), [&](auto command) { command.setDeleteGroup(id); },
+        [this, ex](Revision revision) { DeploymentReply(ex, 200, revision); });
 }
 
 }  // namespace regatta::marathon

@@ -92,6 +92,11 @@ struct MarathonApi::Impl {
   void Ping(const http::Request& r, const ExchangePtr& ex);
   void Agents(const http::Request& r, const ExchangePtr& ex);
   void Groups(const http::Request& r, const ExchangePtr& ex);
+  void GetGroup(const http::Request& r, const ExchangePtr& ex, const std::string& id);
+  // POST (create) or PUT (create or update; scaleBy; {"version": V} rolls back).
+  void WriteGroup(const http::Request& r, const ExchangePtr& ex, const std::string& id, bool create);
+  void ScaleGroup(const ExchangePtr& ex, const WriteMeta& meta, const std::string& id, const Json& body);
+  void DeleteGroup(const http::Request& r, const ExchangePtr& ex, const std::string& id);
   void Events(const http::Request& r, const ExchangePtr& ex);
 
   // Defines `spec` (a full app JSON) as `id`, or scales when only the

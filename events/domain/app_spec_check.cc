@@ -40,24 +40,7 @@ std::string SegmentProblem(std::string_view segment) {
   return "";
 }
 
-Status CheckAppId(std::string_view id) {
-  REGATTA_RETURN_IF_ERROR(CheckName("id", id));
-  if (id.empty()) return Status::InvalidField("id", "required: an absolute path like /prod/web");
-  if (id.size() > kMaxAppIdLength) {
-    return Status::InvalidField("id", Quote(id) + " is longer than " + std::to_string(kMaxAppIdLength) + " characters");
-  }
-  if (id[0] != '/' || id.size() < 2) {
-    return Status::InvalidField("id", Quote(id) + " must be an absolute path like /prod/web");
-  }
-  for (std::size_t start = 1; start <= id.size();) {
-    const std::size_t slash = std::min(id.find('/', start), id.size());
-    if (std::string problem = SegmentProblem(id.substr(start, slash - start)); !problem.empty()) {
-      return Status::InvalidField("id", Quote(id) + ": " + problem);
-    }
-    start = slash + 1;
-  }
-  return Status::Ok();
-}
+Status CheckAppId(std::string_view id) { return CheckPath("id", id); }
 
 Status CheckLabels(const char* what, capnp::List<schema::KeyValue>::Reader pairs) {
   for (unsigned i = 0; i < pairs.size(); ++i) {
@@ -192,7 +175,7 @@ Status CheckChecks(schema::AppSpec::Reader spec) {
                                             strategy.getProgressDeadlineSeconds()));
   const auto dependencies = spec.getDependencies();
   for (unsigned i = 0; i < dependencies.size(); ++i) {
-    REGATTA_RETURN_IF_ERROR(CheckName("dependencies[" + std::to_string(i) + "]", View(dependencies[i])));
+    REGATTA_RETURN_IF_ERROR(CheckPath("dependencies[" + std::to_string(i) + "]", View(dependencies[i])));
   }
   const auto volumes = spec.getVolumes();
   for (unsigned i = 0; i < volumes.size(); ++i) {
@@ -229,6 +212,26 @@ Status CheckTimings(schema::AppSpec::Reader spec) {
 }
 
 }  // namespace
+
+Status CheckPath(const std::string& field, std::string_view id, bool root_allowed) {
+  REGATTA_RETURN_IF_ERROR(CheckName(field, id));
+  if (id.empty()) return Status::InvalidField(field, "required: an absolute path like /prod/web");
+  if (id.size() > kMaxAppIdLength) {
+    return Status::InvalidField(field, Quote(id) + " is longer than " + std::to_string(kMaxAppIdLength) + " characters");
+  }
+  if (root_allowed && id == "/") return Status::Ok();
+  if (id[0] != '/' || id.size() < 2) {
+    return Status::InvalidField(field, Quote(id) + " must be an absolute path like /prod/web");
+  }
+  for (std::size_t start = 1; start <= id.size();) {
+    const std::size_t slash = std::min(id.find('/', start), id.size());
+    if (std::string problem = SegmentProblem(id.substr(start, slash - start)); !problem.empty()) {
+      return Status::InvalidField(field, Quote(id) + ": " + problem);
+    }
+    start = slash + 1;
+  }
+  return Status::Ok();
+}
 
 Status CheckAppSpec(schema::AppSpec::Reader spec) {
   REGATTA_RETURN_IF_ERROR(CheckAppId(View(spec.getId())));

@@ -4,7 +4,8 @@
 // reason, so an API can report them apart.
 //
 // What it checks, field by field:
-//   id            an absolute path (at most 255 characters) of segments by
+//   id, dependencies[i]
+//                 an absolute path (at most 255 characters) of segments by
 //                 Marathon's rule: lowercase letters, digits, '-' and '.',
 //                 no part starting or ending with '-' or '.', no "." or
 //                 "..", each at most 63 characters (a DNS label)
@@ -24,6 +25,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 
 #include "events/base/status.h"
 #include "regatta/events.capnp.h"
@@ -33,5 +36,10 @@ namespace regatta::domain {
 inline constexpr std::size_t kMaxAppIdLength = 255;
 
 [[nodiscard]] Status CheckAppSpec(schema::AppSpec::Reader spec);
+
+// An app's or group's id, or a dependency: an absolute path of segments by
+// the rule above ("/" itself only with root_allowed). InvalidArgument naming
+// `field` otherwise.
+[[nodiscard]] Status CheckPath(const std::string& field, std::string_view id, bool root_allowed = false);
 
 }  // namespace regatta::domain

@@ -380,14 +380,32 @@ struct AppLaunchDelayReset {
 }
 
 struct GroupDefined {
+  # A version of an explicit group (Marathon's POST or PUT /v2/groups). The
+  # apps it names are defined by AppDefined events in the same batch or
+  # before; groups an app id implies (/prod for /prod/web) write none.
   groupId @0 :Text;
-  apps @1 :List(Text);
-  dependencies @2 :List(Text);
+  apps @1 :List(Text);          # the apps directly in it, absolute ids
+  dependencies @2 :List(Text);  # absolute ids of apps or groups
   version @3 :Text;
+  groups @4 :List(Text);        # the groups directly in it, absolute ids
 }
 
 struct GroupDeleted {
   groupId @0 :Text;
+}
+
+struct GroupSpec {
+  # Not an event: a group write as a command carries it (Marathon's group
+  # JSON, ids made absolute). A PUT changes only what it names: without
+  # hasApps the group's apps stay as they are; with it they become exactly
+  # `apps`, and so on for groups and dependencies.
+  id @0 :Text;
+  dependencies @1 :List(Text);
+  apps @2 :List(AppSpec);
+  groups @3 :List(GroupSpec);
+  hasDependencies @4 :Bool;
+  hasApps @5 :Bool;
+  hasGroups @6 :Bool;
 }
 
 # ---------------------------------------------------------------- deployments
