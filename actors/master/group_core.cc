@@ -172,7 +172,9 @@ void EmitPlan(const ProjectionSet& state, const GroupPlan& plan, const std::stri
       SetStrings(defined.initDependencies(static_cast<unsigned>(g.dependencies.size())), g.dependencies);
     });
   }
-  for (const auto& [id, spec] : plan.apps) {
+  for (const auto& app : plan.apps) {
+    const std::string& id = app.first;  // named, not bound: clang 14 lambdas cannot capture a binding
+    const schema::AppSpec::Reader spec = app.second;
     const domain::AppDefinition* current = state.history().Current(id);
     switch (Compare(current, spec)) {
       case SpecChange::kNone: break;

@@ -385,7 +385,9 @@ Result<Outcome> DecideKillTasks(const ProjectionSet& state, const std::vector<st
   }
   if (!scale) return all;
   Emitter emit(context, &all);
-  for (const auto& [app_id, killed] : killed_by_app) {
+  for (const auto& entry : killed_by_app) {
+    const std::string& app_id = entry.first;  // named, not bound: clang 14 lambdas cannot capture a binding
+    const std::uint32_t killed = entry.second;
     const domain::AppDefinition* app = state.history().Current(app_id);
     if (app == nullptr) continue;  // its tasks outlived it: nothing to scale
     const std::uint32_t instances = app->instances > killed ? app->instances - killed : 0;

@@ -102,6 +102,13 @@ std::vector<MarathonEvent> ToMarathonEvents(const Event& event, const projection
   auto e = event.envelope.getEvent();
   const std::int64_t at = event.envelope.getTimeNanos();
   if (e.isAppDefined() || e.isAppScaled() || e.isAppDeleted()) return AppEvents(event, before);
+  if (e.isGroupDefined()) {
+    auto g = e.getGroupDefined();
+    return {Make("group_change_success", at, {{"groupId", Text(g.getGroupId())}, {"version", Text(g.getVersion())}})};
+  }
+  if (e.isGroupDeleted()) {
+    return {Make("group_change_success", at, {{"groupId", Text(e.getGroupDeleted().getGroupId())}, {"version", Timestamp(at)}})};
+  }
   if (e.isTaskLaunched()) {
     auto l = e.getTaskLaunched();
     std::vector<std::uint32_t> ports;

@@ -76,14 +76,13 @@ expect "reset the delay of no app" 404 "$(call DELETE /v2/queue/nothing/delay)"
 # ---------------------------------------------------------------- a cmd app that serves HTTP
 web='{"id":"/prod/web","cmd":"exec python3 -m http.server $PORT0","cpus":0.1,"mem":32,"labels":{"tier":"front"}}'
 expect "POST a nested app" 201 "$(call POST /v2/apps -H 'X-Regatta-Principal: alice' -d "$web")"
-# Groups, read-only: the tree the app ids imply.
+# Groups: the tree the app ids imply, before any group is written.
 expect "the root group" 200 "$(call GET /v2/groups)"
 expect "holds /prod" /prod "$(json "[g['id'] for g in d['groups']][0]")"
 expect "which holds /prod/web" /prod/web "$(json "d['groups'][0]['apps'][0]['id']")"
 expect "and the seed's app at the root" marathon-demo-application "$(json "d['apps'][0]['id'].lstrip('/')")"
 expect "one group" /prod "$(call GET /v2/groups/prod >/dev/null; json "d['id']")"
 expect "no such group" 404 "$(call GET /v2/groups/nope)"
-expect "a group write is refused, saying so" 405 "$(call POST /v2/groups -d '{"id":"/g"}')"
 running() {  # running N: the app has N running tasks
   call GET /v2/apps/prod/web >/dev/null
   [ "$(json "d['app']['tasksRunning']")" = "$1" ]
@@ -211,6 +210,45 @@ expect "delete /prod/web" 200 "$(call DELETE '/v2/apps/prod/web?force=true')"
 gone() { [ "$(call GET /v2/tasks >/dev/null; json "len([t for t in d['tasks'] if t['appId']=='/prod/web'])")" = 0 ]; }
 wait_for 30 gone && ok || fail "the deleted app's tasks are still there"
 
+# ---------------------------------------------------------------- groups, written
+app() { echo "{\"id\":\"$1\",\"cmd\":\"sleep 1000\",\"cpus\":0.01,\"mem\":8${2:+,$2}}"; }
+shop="{\"id\":\"/shop\",\"apps\":[$(app db)],\"groups\":[{\"id\":\"web\",\"dependencies\":[\"../db\"],\"apps\":[$(app api)]}]}"
+group_events() { dump | grep -cE '"(groupDefined|groupDeleted|appDefined|appScaled|appDeleted)"'; }
+before=$(group_events)
+expect "a bad app inside a group: 422 with its path" "/groups/0/apps/0/cpus" "$(call POST /v2/groups \
+  -d "{\"id\":\"/bad\",\"groups\":[{\"id\":\"g\",\"apps\":[$(app a '"cpus":-1')]}]}" >/dev/null; json "d['details'][0]['path']")"
+expect "an unknown dependency: 422 naming it" "/x depends on /nowhere, which is neither an app nor a group" \
+  "$(call POST /v2/groups -d '{"id":"/x","dependencies":["/nowhere"]}' >/dev/null; json "d['details'][0]['errors'][0]")"
+expect "a field Marathon does not define" "/groups/0/colour" \
+  "$(call POST /v2/groups -d '{"id":"/x","groups":[{"id":"y","colour":1}]}' >/dev/null; json "d['details'][0]['path']")"
+expect "refusals wrote nothing" "$before" "$(group_events)"
+expect "POST a nested group" 201 "$(call POST /v2/groups -d "$shop")"
+expect "its Location" "http://127.0.0.1:$http/v2/groups/shop" "$(header Location)"
+v1=$(json "d['version']")
+expect "POST it again: 409" 409 "$(call POST /v2/groups -d "$shop")"
+expect "the group's dependency, resolved" "['/shop/db']" "$(call GET /v2/groups/shop >/dev/null; json "d['groups'][0]['dependencies']")"
+expect "its app" /shop/web/api "$(json "d['groups'][0]['apps'][0]['id']")"
+before=$(group_events)
+expect "a dependency that closes a cycle: 422 naming it" "a cycle: /shop/db -> /shop/web/api -> /shop/db" \
+  "$(call PUT /v2/apps/shop/db -d "$(app db '"dependencies":["/shop/web/api"]')" >/dev/null; json "d['details'][0]['errors'][0]")"
+expect "an app where a group is: 422" 422 "$(call POST /v2/apps -d "$(app /shop/web)")"
+expect "and they wrote nothing" "$before" "$(group_events)"
+expect "scaleBy 3" 200 "$(call PUT '/v2/groups/shop?force=true' -d '{"scaleBy":3}')"
+expect "scales every app in it" 3 "$(call GET /v2/apps/shop/web/api >/dev/null; json "d['app']['instances']")"
+expect "a PUT that lists the apps and groups it keeps" 200 \
+  "$(call PUT '/v2/groups/shop?force=true' -d "{\"apps\":[$(app db)],\"groups\":[]}")"
+expect "removes the rest" 404 "$(call GET /v2/groups/shop/web)"
+expect "and its apps" 404 "$(call GET /v2/apps/shop/web/api)"
+expect "two versions" 2 "$(call GET /v2/groups/shop/versions >/dev/null; json "len(d)")"
+expect "the first, as it was" /shop/web/api "$(call GET "/v2/groups/shop/versions/$v1" >/dev/null; json "d['groups'][0]['apps'][0]['id']")"
+expect "roll back to it" 200 "$(call PUT '/v2/groups/shop?force=true' -d "{\"version\":\"$v1\"}")"
+expect "brings the group back" "['/shop/db']" "$(call GET /v2/groups/shop/web >/dev/null; json "d['dependencies']")"
+grep -q '"groupId":"/shop"' <(curl -s -N -m 2 -H "Last-Event-ID: 0" "$api/v2/events?event_type=group_change_success") \
+  && ok || fail "no group_change_success for /shop on /v2/events"
+expect "delete the group" 200 "$(call DELETE '/v2/groups/shop?force=true')"
+expect "it is gone" 404 "$(call GET /v2/groups/shop)"
+expect "with its apps" 404 "$(call GET /v2/apps/shop/db)"
+
 # ---------------------------------------------------------------- a restart of the master keeps it all
 kill -9 "$master"
 down() { ! pong; }
@@ -219,5 +257,6 @@ start_master
 wait_for 20 pong && ok || fail "the API did not come back"
 expect "versions survive a kill -9" 200 "$(call GET "/v2/apps/prod/web/versions")"
 expect "the deleted app stays deleted" 404 "$(call GET /v2/apps/prod/web)"
+expect "group versions survive it" 3 "$(call GET /v2/groups/shop/versions >/dev/null; json "len(d)")"
 
 finish marathon master.log agent.log

@@ -141,6 +141,44 @@ check("events: deployment_info and status updates arrived",
 check("events: no error ended the stream", not [e for e in seen if isinstance(e, Exception)],
       [e for e in seen if isinstance(e, Exception)])
 
+# Groups: create (with a dependency), update, scale, the bad cases, delete.
+from marathon.models.group import MarathonGroup  # noqa: E402
+
+
+def small(app_id):
+    return MarathonApp(id=app_id, cmd="sleep 1000", cpus=0.01, mem=8)
+
+
+shop = MarathonGroup(id="/pyshop", apps=[small("db")],
+                     groups=[MarathonGroup(id="web", dependencies=["../db"], apps=[small("api")])])
+created = client.create_group(shop)
+check("create_group", "version" in created and "deploymentId" in created, created)
+web = client.get_group("/pyshop/web")
+check("get_group shows the dependency, resolved", web.dependencies == ["/pyshop/db"], web.dependencies)
+check("and the app, resolved", [a.id for a in web.apps] == ["/pyshop/web/api"], [a.id for a in web.apps])
+try:
+    client.create_group(MarathonGroup(id="/pycycle", apps=[
+        MarathonApp(id="a", cmd="sleep 1", cpus=0.01, mem=8, dependencies=["b"]),
+        MarathonApp(id="b", cmd="sleep 1", cpus=0.01, mem=8, dependencies=["a"])]))
+    check("a cycle is refused", False, "accepted")
+except MarathonHttpError as e:
+    errors = [x for d in (e.error_details or []) for x in d.get("errors", [])]
+    check("a cycle is refused with 422 naming it", e.status_code == 422 and any("a cycle" in x for x in errors),
+          (e.status_code, e.error_details))
+check("the refused group was not created", "/pycycle" not in [g.id for g in client.list_groups()])
+updated = client.update_group("/pyshop", MarathonGroup(dependencies=[], apps=[small("db"), small("cache")]), force=True)
+check("update_group", "deploymentId" in updated, updated)
+check("update_group added an app", "/pyshop/cache" in [a.id for a in client.get_group("/pyshop").apps])
+client.scale_group("/pyshop/web", 2)
+check("scale_group", client.get_app("/pyshop/web/api").instances == 2)
+deleted = client.delete_group("/pyshop", force=True)
+check("delete_group", "version" in deleted, deleted)
+try:
+    client.get_group("/pyshop")
+    check("a deleted group is 404", False, "found")
+except NotFoundError:
+    check("a deleted group is 404", True)
+
 client.delete_app(APP, force=True)
 check("delete_app", eventually(lambda: APP not in [a.id for a in client.list_apps()]))
 sys.exit(failures)
