@@ -96,7 +96,14 @@ void MarathonApi::Impl::GetApp(const http::Request& r, const ExchangePtr& ex, co
   }
   const domain::AppDefinition* app = view().history().Current(id);
   if (app == nullptr) return Message(ex, 404, "App '" + id + "' does not exist");
-  Reply(ex, 200, {{"app", EncodeAppInfo(view(), tracker, *app, embed)}}, {{"ETag", Etag(view(), id)}});
+  const Revision next = view().next_revision();
+  std::string key = id + '\n' + EmbedKey(embed);
+  const std::string* body = rendered.Find(next, key);
+  if (body == nullptr) {
+    Json rendering = {{"app", EncodeAppInfo(view(), tracker, *app, embed)}};
+    body = &rendered.Store(next, std::move(key), rendering.dump(-1, ' ', false, Json::error_handler_t::replace));
+  }
+  ReplyText(ex, 200, "application/json", *body, {{"ETag", Etag(view(), id)}});
 }
 
 void MarathonApi::Impl::Define(const ExchangePtr& ex, const WriteMeta& meta, const Json& app_json,

@@ -101,8 +101,8 @@ void MarathonApi::Impl::Reply(const ExchangePtr& ex, int status, const Json& bod
 }
 
 void MarathonApi::Impl::ReplyText(const ExchangePtr& ex, int status, const std::string& content_type,
-                                  std::string body) const {
-  http::Response response{status, content_type, {}, std::move(body)};
+                                  std::string body, http::Headers headers) const {
+  http::Response response{status, content_type, std::move(headers), std::move(body)};
   response.headers.emplace_back("X-Regatta-Revision", std::to_string(model.applied()));
   ex->Respond(std::move(response));
 }

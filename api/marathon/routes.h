@@ -14,6 +14,7 @@
 #include "api/marathon/app_json.h"
 #include "api/marathon/event_hub.h"
 #include "api/marathon/marathon_api.h"
+#include "api/marathon/render_cache.h"
 #include "api/marathon/tracker.h"
 #include "api/marathon/views.h"
 
@@ -39,13 +40,15 @@ struct MarathonApi::Impl {
   MarathonOptions options;
   Tracker tracker;
   EventHub hub;
+  RenderCache rendered{4096};
 
   const ProjectionSet& view() const { return model.view(); }
   std::int64_t Now() const { return options.clock->NowNanos(); }
 
   // ---------------------------------------------------------------- replies
   void Reply(const ExchangePtr& ex, int status, const Json& body, http::Headers headers = {}) const;
-  void ReplyText(const ExchangePtr& ex, int status, const std::string& content_type, std::string body) const;
+  void ReplyText(const ExchangePtr& ex, int status, const std::string& content_type, std::string body,
+                 http::Headers headers = {}) const;
   // A refusal in Marathon's shape: 422 with details for invalid input, 404,
   // 409, 412, 503 with Retry-After, 500.
   void Fail(const ExchangePtr& ex, const Status& status) const;

@@ -89,6 +89,14 @@ Json Group(const ProjectionSet& view, const std::string& app_id) {
 
 std::string Timestamp(std::int64_t nanos) { return FormatRfc3339(nanos); }
 
+std::string EmbedKey(const Embed& e) {
+  std::string key;
+  for (bool flag : {e.tasks, e.counts, e.deployments, e.last_task_failure, e.task_stats, e.readiness}) {
+    key += flag ? '1' : '0';
+  }
+  return key;
+}
+
 Embed ParseEmbed(const std::vector<std::string>& values, Embed e) {
   for (std::string v : values) {
     if (v.rfind("apps.", 0) == 0) v = v.substr(5);

@@ -25,6 +25,8 @@ struct Embed {
   bool task_stats = false;
   bool readiness = false;
 };
+// The embed flags as a short string, to tell renderings apart.
+std::string EmbedKey(const Embed& e);
 // From the repeated embed parameters; prefixes app. and apps. are the same,
 // unknown values are ignored as Marathon does.
 Embed ParseEmbed(const std::vector<std::string>& values, Embed defaults);
