@@ -52,10 +52,14 @@ struct Response {
 // only. Writes are queued and go out in order; once the client has gone
 // (a write failed) or Close was called, closed() is true and writes are
 // dropped.
+using Chunk = std::shared_ptr<const std::string>;
+
 class Stream {
  public:
   virtual ~Stream() = default;
-  virtual void Write(std::string chunk) = 0;
+  // One chunk may go to many streams: each holds it, none copies it.
+  virtual void Write(Chunk chunk) = 0;
+  void Write(std::string chunk) { Write(std::make_shared<const std::string>(std::move(chunk))); }
   virtual void Close() = 0;
   virtual bool closed() const = 0;
 };

@@ -33,24 +33,40 @@ kj::HttpHeaders HeadersFor(const kj::HttpHeaderTable& table, const std::string& 
   return headers;
 }
 
-// A response written in chunks. Writes are chained, so they go out in
-// order; a failed write (the client left) closes the stream.
+// A response written in chunks. Chunks queue, and one vectored write at a
+// time takes all that is queued: a burst to 10,000 streams, or a client
+// that falls behind, costs one syscall per stream per round rather than
+// one per chunk, and a chunk shared by many streams is never copied. A
+// client more than kMaxQueuedBytes behind is ended (an SSE client
+// reconnects with Last-Event-ID), so no slow reader holds the server's
+// memory. A failed write (the client left) closes the stream.
 class StreamImpl final : public Stream, public std::enable_shared_from_this<StreamImpl> {
  public:
+  static constexpr std::size_t kMaxQueuedBytes = 1 << 20;
+
   explicit StreamImpl(kj::Own<kj::AsyncOutputStream> out) : out_(kj::mv(out)) {}
   // kj::Own's destructor may throw; these never do, once the loop is idle.
   ~StreamImpl() noexcept override {}
 
-  void Write(std::string chunk) override {
-    if (closed_) return;
-    chain_ = chain_.then([this, text = kj::heapString(chunk)]() mutable -> kj::Promise<void> {
-                     if (out_.get() == nullptr || failed_) return kj::READY_NOW;
-                     return out_->write(text.begin(), text.size()).attach(kj::mv(text));
-                   })
-                 .catch_([this](kj::Exception&&) {
-                   failed_ = true;
-                   closed_ = true;
-                 });
+  using Stream::Write;
+  void Write(Chunk chunk) override {
+    if (closed_ || chunk == nullptr || chunk->empty()) return;
+    if (queued_bytes_ + chunk->size() > kMaxQueuedBytes) {
+      queued_.clear();
+      queued_bytes_ = 0;
+      Close();
+      return;
+    }
+    queued_bytes_ += chunk->size();
+    queued_.push_back(std::move(chunk));
+    if (writing_) return;
+    writing_ = true;
+    // Later: every Write of this turn of the loop joins the same write.
+    chain_ = kj::evalLater([this] { return Drain(); }).catch_([this](kj::Exception&&) {
+      failed_ = true;
+      closed_ = true;
+      writing_ = false;
+    });
   }
 
   void Close() override {
@@ -81,8 +97,29 @@ class StreamImpl final : public Stream, public std::enable_shared_from_this<Stre
   kj::Own<kj::PromiseFulfiller<kj::Promise<void>>> fulfiller_;
 
  private:
+  // Writes what is queued, then what was queued meanwhile, until nothing is.
+  kj::Promise<void> Drain() {
+    in_flight_.clear();
+    if (queued_.empty() || out_.get() == nullptr || failed_) {
+      writing_ = false;
+      return kj::READY_NOW;
+    }
+    in_flight_.swap(queued_);
+    queued_bytes_ = 0;
+    pieces_.clear();
+    for (const Chunk& c : in_flight_) {
+      pieces_.push_back(kj::arrayPtr(reinterpret_cast<const kj::byte*>(c->data()), c->size()));
+    }
+    return out_->write(kj::arrayPtr(pieces_.data(), pieces_.size())).then([this] { return Drain(); });
+  }
+
   kj::Own<kj::AsyncOutputStream> out_;
   kj::Promise<void> chain_ = kj::READY_NOW;
+  std::vector<Chunk> queued_;     // chunks not yet handed to a write
+  std::size_t queued_bytes_ = 0;
+  std::vector<Chunk> in_flight_;  // the chunks of the write under way
+  std::vector<kj::ArrayPtr<const kj::byte>> pieces_;
+  bool writing_ = false;
   bool closed_ = false;
   bool failed_ = false;
 };

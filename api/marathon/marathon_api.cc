@@ -46,15 +46,43 @@ MarathonApi::MarathonApi(api::ReadModel& model, api::Commander& commander, http:
   Impl* impl = impl_.get();
   model.Watch([impl](const Event& event, const ProjectionSet& before) {
     impl->tracker.Observe(event, before);
-    impl->hub.Publish(event.revision, ToMarathonEvents(event, before));
+    impl->PublishEvents(event.revision, ToMarathonEvents(event, before));
   });
   model.WatchBatches([impl](const ProjectionSet& after) {
     const Revision at = after.next_revision() - 1;
-    for (const Convergence& c : impl->tracker.Settle(after).converged) impl->hub.Publish(at, ConvergedEvents(c, after));
+    for (const Convergence& c : impl->tracker.Settle(after).converged) impl->PublishEvents(at, ConvergedEvents(c, after));
   });
 }
 
 MarathonApi::~MarathonApi() = default;
+
+void MarathonApi::Impl::PublishEvents(Revision revision, std::vector<MarathonEvent> events) {
+  hub.Publish(revision, std::move(events));
+  ScheduleFlush();
+}
+
+void MarathonApi::Impl::ScheduleFlush() {
+  if (!hub.pending() || flush_scheduled) return;
+  flush_scheduled = true;
+  const auto quiet = std::chrono::steady_clock::now() - last_flush;
+  const auto wait = quiet >= options.sse_flush_interval
+                        ? std::chrono::milliseconds(0)
+                        : std::chrono::ceil<std::chrono::milliseconds>(options.sse_flush_interval - quiet);
+  loop.After(wait, [this] { FlushSlice(); });
+}
+
+void MarathonApi::Impl::FlushSlice() {
+  // About 5 ms of writes: a timer, unlike a ready promise, lets the loop
+  // read its sockets before the next slice.
+  constexpr std::size_t kWritesPerSlice = 1000;
+  if (!hub.Flush(kWritesPerSlice)) {
+    loop.After(std::chrono::milliseconds(0), [this] { FlushSlice(); });
+    return;
+  }
+  flush_scheduled = false;
+  last_flush = std::chrono::steady_clock::now();
+  ScheduleFlush();
+}
 
 bool MarathonApi::Serves(const http::Request& r) {
   return r.path == "/ping" || r.path == "/master/slaves" || (!r.segments.empty() && r.segments[0] == "v2");

@@ -23,6 +23,10 @@ struct MarathonOptions {
   // view to catch up before 504.
   std::chrono::milliseconds catch_up_wait{10000};
   std::shared_ptr<const Clock> clock = SystemClock();
+  // /v2/events sends what was published at most this often, in one write
+  // per subscriber: the price of 10,000 subscribers is per round, not per
+  // event (docs/benchmarks.md).
+  std::chrono::milliseconds sse_flush_interval{20};
 };
 
 class MarathonApi {

@@ -40,10 +40,19 @@ struct MarathonApi::Impl {
   MarathonOptions options;
   Tracker tracker;
   EventHub hub;
+  bool flush_scheduled = false;
+  std::chrono::steady_clock::time_point last_flush{};
   RenderCache rendered{4096};
 
   const ProjectionSet& view() const { return model.view(); }
   std::int64_t Now() const { return options.clock->NowNanos(); }
+
+  // Publishes to /v2/events. A round of the hub's writes starts
+  // options.sse_flush_interval after the last one ended, or at once when
+  // it has been quiet that long; between its slices the loop serves others.
+  void PublishEvents(Revision revision, std::vector<MarathonEvent> events);
+  void ScheduleFlush();
+  void FlushSlice();
 
   // ---------------------------------------------------------------- replies
   void Reply(const ExchangePtr& ex, int status, const Json& body, http::Headers headers = {}) const;

@@ -38,7 +38,8 @@ class QueueLoop final : public http::Loop {
 
 class NullStream final : public http::Stream {
  public:
-  void Write(std::string) override {}
+  using http::Stream::Write;
+  void Write(http::Chunk) override {}
   void Close() override { closed_ = true; }
   bool closed() const override { return closed_; }
 
