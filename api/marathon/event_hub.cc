@@ -50,10 +50,10 @@ bool EventHub::Flush(std::size_t writes) {
     if (pending_ == 0) return true;
     const std::size_t from = held_.size() - pending_;
     pending_ = 0;
-    round_.emplace();
-    round_->chunks.reserve(filters_.size());
-    for (const Filter& f : filters_) round_->chunks.push_back(std::make_shared<const std::string>(Render(f, from)));
-    round_->end = subscribers_.size();
+    std::vector<http::Chunk> chunks;
+    chunks.reserve(filters_.size());
+    for (const Filter& f : filters_) chunks.push_back(std::make_shared<const std::string>(Render(f, from)));
+    round_ = Round{std::move(chunks), 0, subscribers_.size()};
   }
   for (; round_->next < round_->end && writes > 0; ++round_->next, --writes) {
     const Subscriber& s = subscribers_[round_->next];

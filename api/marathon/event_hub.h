@@ -77,7 +77,8 @@ class EventHub {
   std::vector<Subscriber> subscribers_;
   struct Round {
     std::vector<http::Chunk> chunks;  // by filter
-    std::size_t next = 0, end = 0;    // subscribers_[next, end) are still to write
+    std::size_t next;                 // subscribers_[next, end) are still to write
+    std::size_t end;
   };
   std::optional<Round> round_;  // while one is under way, subscribers_ is not pruned
 };
