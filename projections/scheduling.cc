@@ -70,9 +70,15 @@ void SchedulingProjection::Apply(const Event& event) {
     case Which::TASK_HEALTH_CHANGED: {
       auto h = e.getTaskHealthChanged();
       if (auto it = tasks_.find(View(h.getTaskId())); it != tasks_.end()) {
-        it->second.healthy = h.getHealthy();
-        it->second.ready = h.getReady();
-        it->second.updated_nanos = t;
+        TaskInfo& task = it->second;
+        if (!h.getReady()) {
+          task.ready_since_nanos = 0;
+        } else if (!task.ready) {
+          task.ready_since_nanos = t;  // a repeated report keeps the first time
+        }
+        task.healthy = h.getHealthy();
+        task.ready = h.getReady();
+        task.updated_nanos = t;
       }
       break;
     }
@@ -263,6 +269,7 @@ void SchedulingProjection::Serialize(StateWriter& w) const {
     w.I64(t.launched_nanos);
     w.I64(t.updated_nanos);
     w.I64(t.started_nanos);
+    w.I64(t.ready_since_nanos);
   }
   w.U64(frameworks_.size());
   for (const auto* item : Sorted(frameworks_)) {
@@ -312,6 +319,7 @@ bool SchedulingProjection::Deserialize(StateReader& r) {
     t.launched_nanos = r.I64();
     t.updated_nanos = r.I64();
     t.started_nanos = r.I64();
+    t.ready_since_nanos = r.I64();
   }
   for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) {
     FrameworkInfo& f = frameworks_[r.Str()];

@@ -57,6 +57,9 @@ struct TaskInfo {
   std::int64_t launched_nanos = 0;
   std::int64_t updated_nanos = 0;
   std::int64_t started_nanos = 0;  // when it first was RUNNING; 0 before
+  // When a TaskHealthChanged last made it ready (the rollout planner's
+  // minReadySeconds and progress deadline count from it); 0 while not ready.
+  std::int64_t ready_since_nanos = 0;
 };
 
 struct FrameworkInfo {

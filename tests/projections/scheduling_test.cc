@@ -330,6 +330,18 @@ TEST(SchedulingProjection, HealthChangesSetHealthyAndReady) {
   }
 }
 
+TEST(SchedulingProjection, ReadySinceIsWhenTheTaskLastBecameReady) {
+  Events given = {AgentRegistered("a1", 16, 65536), TaskLaunched("t1", "/web", "a1", 1, 128),
+                  TaskHealth("t1", true, 5)};
+  EXPECT_EQ(Given(given).tasks().at("t1").ready_since_nanos, 5);
+  given.push_back(TaskHealth("t1", true, 9));  // a repeated report
+  EXPECT_EQ(Given(given).tasks().at("t1").ready_since_nanos, 5);
+  given.push_back(TaskHealth("t1", false, 12));
+  EXPECT_EQ(Given(given).tasks().at("t1").ready_since_nanos, 0);
+  given.push_back(TaskHealth("t1", true, 20));
+  EXPECT_EQ(Given(given).tasks().at("t1").ready_since_nanos, 20);
+}
+
 TEST(SchedulingProjection, UpdatesForAnUnknownTaskAreIgnored) {
   for (const EncodedEvent& e : {TaskStatus("ghost", TaskState::RUNNING), TaskHealth("ghost", true)}) {
     SCOPED_TRACE(e.type);

@@ -129,12 +129,12 @@ EncodedEvent AppLaunchDelayReset(const std::string& app, std::int64_t t) {
 
 EncodedEvent TaskLaunched(const std::string& task, const std::string& app, const std::string& agent,
                           double cpus, double mem, std::uint32_t port, std::int64_t t,
-                          const std::string& framework, const std::string& role) {
+                          const std::string& framework, const std::string& role, const std::string& version) {
   return Make(t, "regatta:master", [&](auto e) {
     auto l = e.initTaskLaunched();
     l.setTaskId(task);
     l.setAppId(app);
-    l.setAppVersion("v1");
+    l.setAppVersion(version);
     l.setFrameworkId(framework);
     l.setAgentId(agent);
     l.setHostname(agent + ".local");

@@ -30,7 +30,7 @@ EncodedEvent TaskLaunched(const std::string& task, const std::string& app,
                           const std::string& agent, double cpus, double mem,
                           std::uint32_t port = 0, std::int64_t t = 1,
                           const std::string& framework = "services",
-                          const std::string& role = "*");
+                          const std::string& role = "*", const std::string& version = "v1");
 EncodedEvent TaskStatus(const std::string& task, schema::TaskState state, std::int64_t t = 1);
 EncodedEvent TaskHealth(const std::string& task, bool healthy, std::int64_t t = 1);
 EncodedEvent ServiceDefined(const std::string& name, const std::string& selector_key,
