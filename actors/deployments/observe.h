@@ -2,9 +2,9 @@
 // projection's tasks of the app that have not ended, each marked new when
 // it runs the target version. Pure.
 //
-// A version with health checks is healthy and ready as the agents report
-// (TaskHealthChanged); one without is healthy and ready once RUNNING, since
-// its start. A KILLING task is being killed; an UNREACHABLE one counts,
+// A version with health or readiness checks is healthy and ready as the
+// agents report (TaskHealthChanged); one without is healthy and ready once
+// RUNNING, since its start. A KILLING task is being killed; an UNREACHABLE one counts,
 // unhealthy, until it ends or comes back.
 #pragma once
 
@@ -17,7 +17,8 @@
 
 namespace regatta::deployments {
 
-// `checks_health(version)`: whether that version of the app has health checks.
+// `checks_health(version)`: whether that version of the app has health or
+// readiness checks, so that the agents report its tasks' health.
 std::vector<ObservedTask> ObserveTasks(const projections::SchedulingProjection& cluster, std::string_view app_id,
                                        std::string_view target_version,
                                        const std::function<bool(std::string_view version)>& checks_health);
