@@ -244,9 +244,11 @@ protocol::framework_actor::behavior_type FrameworkBehavior(FrameworkPointer self
       [=](protocol::tick_atom) {
         // Backoffs end and partitions outlast their grace without an event:
         // an app still short asks for offers again.
-        std::erase_if(self->state.launching, [now = self->state.config.clock->NowNanos()](const auto& entry) {
-          return now - entry.second.second > kLaunchingTimeoutNanos;
-        });
+        const std::int64_t now = self->state.config.clock->NowNanos();
+        std::erase_if(self->state.launching,
+                      [now](const auto& entry) { return now - entry.second.second > kLaunchingTimeoutNanos; });
+        // An app whose new tasks have run long enough is forgiven its failures.
+        placement::ForgiveRecovered(self->state.backoff, self->state.view, now);
         if (Short(self->state)) Call(self, protocol::ReviveCall(self->state.config.framework_id));
         KillExcess(self);
         ScheduleTick(self);

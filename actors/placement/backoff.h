@@ -20,6 +20,7 @@
 
 #include "events/domain/app_definition.h"
 #include "events/domain/task_state.h"
+#include "projections/projection_set.h"
 
 namespace regatta::placement {
 
@@ -64,5 +65,24 @@ class BackoffState {
   std::int64_t last_failure_nanos_ = 0;
   std::int64_t next_launch_nanos_ = 0;
 };
+
+// Forgives each app in `backoff` whose tasks show it has recovered: one
+// RUNNING, launched after the last failure, for reset_after_seconds by
+// `now` (BackoffState::RecordRunning). Apps no longer defined are left as
+// they are. Costs a walk over the tasks only while some app has failures.
+template <class BackoffByApp>
+void ForgiveRecovered(BackoffByApp& backoff, const projections::ProjectionSet& state, std::int64_t now_nanos) {
+  bool failing = false;
+  for (const auto& entry : backoff) failing = failing || entry.second.consecutive_failures() > 0;
+  if (!failing) return;
+  for (const auto& entry : state.scheduling().tasks()) {
+    const projections::TaskInfo& task = entry.second;
+    if (task.state != domain::TaskState::RUNNING || task.started_nanos == 0) continue;
+    auto it = backoff.find(task.app_id);
+    if (it == backoff.end() || it->second.consecutive_failures() == 0) continue;
+    const domain::AppDefinition* app = state.history().Current(task.app_id);
+    if (app != nullptr) it->second.RecordRunning(app->backoff, task.started_nanos, now_nanos);
+  }
+}
 
 }  // namespace regatta::placement

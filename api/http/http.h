@@ -48,12 +48,13 @@ struct Response {
   std::string body;
 };
 
+// Bytes for one or more streams, shared rather than copied.
+using Chunk = std::shared_ptr<const std::string>;
+
 // A response written in pieces: server-sent events, a watch. Loop thread
 // only. Writes are queued and go out in order; once the client has gone
 // (a write failed) or Close was called, closed() is true and writes are
 // dropped.
-using Chunk = std::shared_ptr<const std::string>;
-
 class Stream {
  public:
   virtual ~Stream() = default;

@@ -96,6 +96,9 @@ void Tracker::OnTaskEnd(const projections::TaskInfo& task, schema::TaskStatusCha
 
 Tracker::Settled Tracker::Settle(const projections::ProjectionSet& after) {
   Settled out;
+  // The framework forgives on its clock; the view does as the log's time
+  // passes, so /v2/queue stops showing a delay the framework no longer keeps.
+  placement::ForgiveRecovered(backoff_, after, after.last_time_nanos());
   for (const std::string& app_id : touched_) {
     auto it = converging_.find(app_id);
     if (it == converging_.end()) {
