@@ -66,6 +66,14 @@ class BackoffState {
   std::int64_t next_launch_nanos_ = 0;
 };
 
+// One task of `app` as evidence of its recovery: RecordRunning, if the task
+// is RUNNING.
+inline void NoteRunning(BackoffState& backoff, const domain::AppDefinition& app, const projections::TaskInfo& task,
+                        std::int64_t now_nanos) {
+  if (task.state != domain::TaskState::RUNNING || task.started_nanos == 0) return;
+  backoff.RecordRunning(app.backoff, task.started_nanos, now_nanos);
+}
+
 // Forgives each app in `backoff` whose tasks show it has recovered: one
 // RUNNING, launched after the last failure, for reset_after_seconds by
 // `now` (BackoffState::RecordRunning). Apps no longer defined are left as
@@ -77,11 +85,10 @@ void ForgiveRecovered(BackoffByApp& backoff, const projections::ProjectionSet& s
   if (!failing) return;
   for (const auto& entry : state.scheduling().tasks()) {
     const projections::TaskInfo& task = entry.second;
-    if (task.state != domain::TaskState::RUNNING || task.started_nanos == 0) continue;
     auto it = backoff.find(task.app_id);
     if (it == backoff.end() || it->second.consecutive_failures() == 0) continue;
     const domain::AppDefinition* app = state.history().Current(task.app_id);
-    if (app != nullptr) it->second.RecordRunning(app->backoff, task.started_nanos, now_nanos);
+    if (app != nullptr) NoteRunning(it->second, *app, task, now_nanos);
   }
 }
 

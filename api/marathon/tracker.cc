@@ -98,7 +98,18 @@ Tracker::Settled Tracker::Settle(const projections::ProjectionSet& after) {
   Settled out;
   // The framework forgives on its clock; the view does as the log's time
   // passes, so /v2/queue stops showing a delay the framework no longer keeps.
-  placement::ForgiveRecovered(backoff_, after, after.last_time_nanos());
+  // Only failing apps' own tasks are read (tasks_), not every task.
+  for (auto& [app_id, backoff] : backoff_) {
+    if (backoff.consecutive_failures() == 0) continue;
+    const domain::AppDefinition* app = after.history().Current(app_id);
+    if (app == nullptr) continue;
+    for (const std::string& id : TasksOf(app_id)) {
+      const auto task = after.scheduling().tasks().find(id);
+      if (task != after.scheduling().tasks().end()) {
+        placement::NoteRunning(backoff, *app, task->second, after.last_time_nanos());
+      }
+    }
+  }
   for (const std::string& app_id : touched_) {
     auto it = converging_.find(app_id);
     if (it == converging_.end()) {
