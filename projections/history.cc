@@ -1,5 +1,7 @@
 #include "projections/history.h"
 
+#include <algorithm>
+
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
@@ -155,7 +157,9 @@ void HistoryProjection::Apply(const Event& event) {
       d.to_version = View(s.getToVersion());
       d.total_steps = s.getSteps().size();
       d.deadline_nanos = s.getDeadlineNanos();
+      d.revert_of = View(s.getRevertOf());
       d.started = AuditOf(event);
+      for (const std::string& app : d.apps) running_by_app_[app] = View(s.getDeploymentId());
       break;
     }
     case Which::DEPLOYMENT_STEP_COMPLETED: {
@@ -209,9 +213,43 @@ void HistoryProjection::End(std::string_view id, DeploymentOutcome outcome,
                             std::string_view message, const Audit& audit) {
   auto it = deployments_.find(id);
   if (it == deployments_.end()) return;
-  it->second.outcome = outcome;
-  it->second.message = message;
-  it->second.ended = audit;
+  DeploymentRecord& d = it->second;
+  for (const std::string& app : d.apps) {
+    if (auto running = running_by_app_.find(app); running != running_by_app_.end() && running->second == id) {
+      running_by_app_.erase(running);
+    }
+  }
+  d.outcome = outcome;
+  if (outcome != DeploymentOutcome::kReverted || d.message.empty()) d.message = message;
+  d.ended = audit;
+}
+
+const StringMap<std::string>& HistoryProjection::running_deployments() const { return running_by_app_; }
+
+const std::string* HistoryProjection::RunningDeployment(std::string_view app_id) const {
+  auto it = running_by_app_.find(app_id);
+  return it == running_by_app_.end() ? nullptr : &it->second;
+}
+
+std::string HistoryProjection::LastSucceededVersion(std::string_view app_id) const {
+  std::string version;
+  Revision at = 0;
+  for (const auto& [id, d] : deployments_) {
+    if (d.outcome != DeploymentOutcome::kSucceeded || d.ended.revision < at) continue;
+    if (std::find(d.apps.begin(), d.apps.end(), app_id) == d.apps.end()) continue;
+    version = d.to_version;
+    at = d.ended.revision;
+  }
+  return version;
+}
+
+const AppChange* HistoryProjection::DefinedVersion(std::string_view app_id, std::string_view version) const {
+  auto it = apps_.find(app_id);
+  if (it == apps_.end()) return nullptr;
+  for (auto change = it->second.changes.rbegin(); change != it->second.changes.rend(); ++change) {
+    if (change->kind == ChangeKind::kDefined && change->version == version) return &*change;
+  }
+  return nullptr;
 }
 
 // ------------------------------------------------------------ serialization
@@ -260,6 +298,7 @@ void HistoryProjection::Serialize(StateWriter& w) const {
     w.Str(d.to_version);
     w.U64(d.total_steps);
     w.I64(d.deadline_nanos);
+    w.Str(d.revert_of);
     WriteAudit(w, d.started);
     w.List(d.steps_completed, [](StateWriter& w, const DeploymentStepRecord& s) {
       w.U64(s.index);
@@ -308,6 +347,7 @@ bool HistoryProjection::Deserialize(StateReader& r) {
     d.to_version = r.Str();
     d.total_steps = static_cast<std::uint32_t>(r.U64());
     d.deadline_nanos = r.I64();
+    d.revert_of = r.Str();
     d.started = ReadAudit(r);
     for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
       DeploymentStepRecord s;
@@ -319,6 +359,14 @@ bool HistoryProjection::Deserialize(StateReader& r) {
     d.message = r.Str();
     d.reverted_to = r.Str();
     d.ended = ReadAudit(r);
+  }
+  for (const auto& [id, d] : deployments_) {
+    if (d.outcome != DeploymentOutcome::kRunning) continue;
+    for (const std::string& app : d.apps) {
+      // Only one runs per app; should a log hold two, the later one counts, as in Apply.
+      auto [it, fresh] = running_by_app_.try_emplace(app, id);
+      if (!fresh && deployments_.find(it->second)->second.started.revision < d.started.revision) it->second = id;
+    }
   }
   auto strings = [&r](std::vector<std::string>& out) {
     for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) out.push_back(r.Str());

@@ -78,9 +78,12 @@ struct DeploymentRecord {
   std::string to_version;
   std::uint32_t total_steps = 0;
   std::int64_t deadline_nanos = 0;
+  std::string revert_of;  // the failed deployment this one reverts; empty if none
   Audit started;
   std::vector<DeploymentStepRecord> steps_completed;
   DeploymentOutcome outcome = DeploymentOutcome::kRunning;
+  // Why it failed or was canceled. A revert after a failure keeps the
+  // failure's message: the revert says where it went, not why.
   std::string message;
   std::string reverted_to;
   Audit ended;
@@ -100,6 +103,16 @@ class HistoryProjection {
   // Every live app's current definition, by id.
   const StringMap<domain::AppDefinition>& current() const { return current_; }
   const StringMap<DeploymentRecord>& deployments() const { return deployments_; }
+  // App id -> the id of its running deployment, for every app with one.
+  const StringMap<std::string>& running_deployments() const;
+  // The id of the app's running deployment; nullptr when none runs.
+  const std::string* RunningDeployment(std::string_view app_id) const;
+  // The version the app's last succeeded deployment brought it to (its last
+  // stable version); empty when none ever succeeded. Linear in deployments:
+  // read when a deployment fails, not per event.
+  std::string LastSucceededVersion(std::string_view app_id) const;
+  // The change that defined `version` of the app; nullptr when none did.
+  const AppChange* DefinedVersion(std::string_view app_id, std::string_view version) const;
   // Explicit groups (Marathon's /v2/groups writes), live or deleted. Groups
   // that app ids imply alone are not here.
   const StringMap<GroupHistory>& groups() const { return groups_; }
@@ -128,6 +141,9 @@ class HistoryProjection {
   StringMap<AppHistory> apps_;
   StringMap<DeploymentRecord> deployments_;
   StringMap<GroupHistory> groups_;
+  // Derived from deployments_ (not serialized; rebuilt on load): app id ->
+  // its running deployment's id.
+  StringMap<std::string> running_by_app_;
   // Derived from apps_ and groups_ (not serialized; rebuilt on load).
   StringMap<domain::AppDefinition> current_;
   // For each group path, how many live apps and explicit groups lie at or

@@ -120,10 +120,31 @@ std::vector<std::string> SchedulingProjection::TasksOn(std::string_view agent_id
   return {it->second.begin(), it->second.end()};
 }
 
-const std::set<std::string>& SchedulingProjection::TaskIdsOn(std::string_view agent_id) const {
+namespace {
+
+const std::set<std::string>& Indexed(const StringMap<std::set<std::string>>& index, std::string_view key) {
   static const std::set<std::string> kNone;
-  auto it = tasks_by_agent_.find(agent_id);
-  return it == tasks_by_agent_.end() ? kNone : it->second;
+  auto it = index.find(key);
+  return it == index.end() ? kNone : it->second;
+}
+
+void Index(StringMap<std::set<std::string>>& index, const std::string& key, const std::string& id, int sign) {
+  if (sign > 0) {
+    index[key].insert(id);
+  } else if (auto it = index.find(key); it != index.end()) {
+    it->second.erase(id);
+    if (it->second.empty()) index.erase(it);
+  }
+}
+
+}  // namespace
+
+const std::set<std::string>& SchedulingProjection::TaskIdsOn(std::string_view agent_id) const {
+  return Indexed(tasks_by_agent_, agent_id);
+}
+
+const std::set<std::string>& SchedulingProjection::TaskIdsOf(std::string_view app_id) const {
+  return Indexed(tasks_by_app_, app_id);
 }
 
 void SchedulingProjection::Hold(const std::string& id, const TaskInfo& task, int sign) {
@@ -133,12 +154,8 @@ void SchedulingProjection::Hold(const std::string& id, const TaskInfo& task, int
     charge(it->second.used);
     it->second.task_count += sign;
   }
-  if (sign > 0) {
-    tasks_by_agent_[task.agent_id].insert(id);
-  } else if (auto it = tasks_by_agent_.find(task.agent_id); it != tasks_by_agent_.end()) {
-    it->second.erase(id);
-    if (it->second.empty()) tasks_by_agent_.erase(it);
-  }
+  Index(tasks_by_agent_, task.agent_id, id, sign);
+  Index(tasks_by_app_, task.app_id, id, sign);
   Usage& framework = by_framework_[task.framework_id];
   charge(framework.allocated);
   framework.tasks += sign;
@@ -330,7 +347,10 @@ bool SchedulingProjection::Deserialize(StateReader& r) {
   ReadUsage(r, by_framework_);
   ReadUsage(r, by_role_);
   for (std::uint64_t n = r.Count(); n > 0 && !r.failed(); --n) ReadCompletions(r, completions_);
-  for (const auto& [id, task] : tasks_) tasks_by_agent_[task.agent_id].insert(id);
+  for (const auto& [id, task] : tasks_) {
+    tasks_by_agent_[task.agent_id].insert(id);
+    tasks_by_app_[task.app_id].insert(id);
+  }
   return !r.failed();
 }
 

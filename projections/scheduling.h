@@ -105,6 +105,9 @@ class SchedulingProjection {
   std::vector<std::string> TasksOn(std::string_view agent_id) const;
   // The same without a copy: valid until the next Apply.
   const std::set<std::string>& TaskIdsOn(std::string_view agent_id) const;
+  // The ids of the app's live tasks, sorted (empty if none); valid until
+  // the next Apply. A rollout reads one app's tasks without a scan of all.
+  const std::set<std::string>& TaskIdsOf(std::string_view app_id) const;
   const StringMap<FrameworkInfo>& frameworks() const { return frameworks_; }
   const StringMap<Usage>& usage_by_framework() const { return by_framework_; }
   const StringMap<Usage>& usage_by_role() const { return by_role_; }
@@ -131,6 +134,7 @@ class SchedulingProjection {
   // Derived from tasks_ (not serialized; rebuilt on load): reregistration
   // and partitions need an agent's tasks without a scan of every task.
   StringMap<std::set<std::string>> tasks_by_agent_;
+  StringMap<std::set<std::string>> tasks_by_app_;  // likewise, by app id
   StringMap<FrameworkInfo> frameworks_;
   StringMap<Usage> by_framework_;
   StringMap<Usage> by_role_;

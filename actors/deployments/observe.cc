@@ -1,7 +1,5 @@
 #include "actors/deployments/observe.h"
 
-#include <algorithm>
-
 #include "events/domain/task_state.h"
 
 namespace regatta::deployments {
@@ -10,8 +8,9 @@ std::vector<ObservedTask> ObserveTasks(const projections::SchedulingProjection& 
                                        std::string_view target_version,
                                        const std::function<bool(std::string_view version)>& checks_health) {
   std::vector<ObservedTask> out;
-  for (const auto& [id, task] : cluster.tasks()) {
-    if (task.app_id != app_id || domain::IsTerminal(task.state)) continue;
+  for (const std::string& id : cluster.TaskIdsOf(app_id)) {
+    const projections::TaskInfo& task = cluster.tasks().find(id)->second;
+    if (domain::IsTerminal(task.state)) continue;
     ObservedTask t;
     t.task_id = id;
     t.is_new = task.app_version == target_version;
@@ -28,9 +27,7 @@ std::vector<ObservedTask> ObserveTasks(const projections::SchedulingProjection& 
     }
     out.push_back(std::move(t));
   }
-  // The map's order is the hash's: sort, so a plan never depends on it.
-  std::sort(out.begin(), out.end(), [](const ObservedTask& a, const ObservedTask& b) { return a.task_id < b.task_id; });
-  return out;
+  return out;  // in task id order (the index is sorted), so a plan never depends on a hash
 }
 
 }  // namespace regatta::deployments

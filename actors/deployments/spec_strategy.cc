@@ -5,7 +5,8 @@
 
 namespace regatta::deployments {
 
-Result<SpecRollout> RolloutOf(schema::AppSpec::Reader spec) {
+Result<SpecRollout> RolloutOf(schema::AppSpec::Reader spec, std::optional<std::uint32_t> instances) {
+  const std::uint32_t n = instances.value_or(spec.getInstances());
   const auto u = spec.getUpgradeStrategy();
   SpecRollout out;
   out.strategy.kind = u.getKind() == schema::UpgradeStrategy::Kind::RECREATE ? StrategyKind::kRecreate
@@ -13,14 +14,14 @@ Result<SpecRollout> RolloutOf(schema::AppSpec::Reader spec) {
   const std::string surge = u.getMaxSurge().cStr();
   const std::string unavailable = u.getMaxUnavailable().cStr();
   if (!surge.empty() || !unavailable.empty()) {
-    auto bounds = KubernetesBounds(spec.getInstances(), surge, unavailable);
+    auto bounds = KubernetesBounds(n, surge, unavailable);
     if (!bounds.ok()) {
       return Status::InvalidField("upgradeStrategy." + bounds.status().field(), bounds.status().reason());
     }
     out.strategy.bounds = *bounds;
   } else {
     out.strategy.bounds =
-        MarathonBounds(spec.getInstances(), u.getMinimumHealthCapacity(), u.getMaximumOverCapacity());
+        MarathonBounds(n, u.getMinimumHealthCapacity(), u.getMaximumOverCapacity());
   }
   const double deadline = u.getProgressDeadlineSeconds();
   if (!std::isfinite(deadline) || deadline < 0) {

@@ -4,6 +4,9 @@
 // events.capnp UpgradeStrategy); recreate is recreate either way.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include "actors/deployments/strategy.h"
 #include "regatta/events.capnp.h"
 
@@ -17,7 +20,8 @@ struct SpecRollout {
 
 // InvalidField naming upgradeStrategy.maxSurge or .maxUnavailable when one
 // does not parse, or .progressDeadlineSeconds when it is negative or not
-// finite.
-Result<SpecRollout> RolloutOf(schema::AppSpec::Reader spec);
+// finite. The bounds are for `instances` (the app's count after any scale),
+// or for the spec's own count when nullopt.
+Result<SpecRollout> RolloutOf(schema::AppSpec::Reader spec, std::optional<std::uint32_t> instances = std::nullopt);
 
 }  // namespace regatta::deployments

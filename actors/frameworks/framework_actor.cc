@@ -95,6 +95,19 @@ bool MayLeaveExcess(const projections::ProjectionSet& view, schema::Envelope::Ev
   return e.isAppScaled() || e.isAppDeleted() || e.isAgentReregistered();
 }
 
+// A rollout moves on as its tasks start, become ready, are killed or end:
+// each may let it launch or kill more. Read before the event is applied
+// (an ended task leaves the view).
+bool TouchesRollout(const projections::ProjectionSet& view, schema::Envelope::Event::Reader e) {
+  if (e.isDeploymentStarted() || e.isDeploymentCanceled() || e.isDeploymentFailed()) return true;
+  std::string task_id;
+  if (e.isTaskStatusChanged()) task_id = e.getTaskStatusChanged().getTaskId().cStr();
+  else if (e.isTaskHealthChanged()) task_id = e.getTaskHealthChanged().getTaskId().cStr();
+  else return false;
+  auto task = view.scheduling().tasks().find(task_id);
+  return task != view.scheduling().tasks().end() && view.history().RunningDeployment(task->second.app_id) != nullptr;
+}
+
 Folded Fold(FrameworkPointer self, const CommittedBatch& batch) {
   auto& st = self->state;
   Folded out;
@@ -103,6 +116,9 @@ Folded Fold(FrameworkPointer self, const CommittedBatch& batch) {
     if (TrackApp(st, e)) out.more_demand = true;
     if (ForgetsBackoff(st, e)) out.more_demand = true;
     if (MayLeaveExcess(st.view, e)) out.maybe_excess = true;
+    if (st.config.kind == schema::WorkloadKind::SERVICE && TouchesRollout(st.view, e)) {
+      out.maybe_excess = out.more_demand = true;
+    }
     if (e.isTaskLaunched()) st.launching.erase(e.getTaskLaunched().getTaskId().cStr());
     if (e.isTaskStatusChanged()) {
       auto status = e.getTaskStatusChanged();
@@ -131,7 +147,7 @@ void KillExcess(FrameworkPointer self) {
   const auto ours = usage.find(st.config.framework_id);
   if ((ours == usage.end() || ours->second.tasks == 0) && st.kills_sent.empty()) return;
   const std::int64_t now = st.config.clock->NowNanos();
-  for (const Excess& task : ExcessTasks(st.view)) {
+  for (const Excess& task : ExcessTasks(st.view, now)) {
     auto info = st.view.scheduling().tasks().find(task.task_id);
     if (info == st.view.scheduling().tasks().end() || info->second.framework_id != st.config.framework_id) continue;
     auto sent = st.kills_sent.find(task.task_id);

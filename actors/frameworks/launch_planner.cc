@@ -6,6 +6,7 @@
 #include <queue>
 #include <utility>
 
+#include "actors/deployments/app_rollout.h"
 #include "actors/frameworks/offer_slot.h"
 #include "actors/placement/constraints.h"
 
@@ -220,6 +221,13 @@ AppNeed NeedOf(const AppDefinition& app, AppTarget target, std::size_t live) {
   return need;
 }
 
+// A deployment runs: the new version launches what the rollout allows now
+// (its surge, the room its kills made), less what is already on its way.
+void LimitToRollout(const deployments::RolloutPlan& rollout, std::size_t on_the_way, AppNeed& need) {
+  need.to_launch = rollout.launch > on_the_way ? rollout.launch - static_cast<std::uint32_t>(on_the_way) : 0;
+  if (need.to_launch == 0 && rollout.phase != deployments::Phase::kComplete) need.rollout_waiting = rollout.waiting;
+}
+
 void Finish(const PlannerInput& in, std::vector<OfferSlot>& slots, Plan& plan) {
   for (OfferSlot& slot : slots) {
     const domain::Offer& offer = *slot.offer;
@@ -273,6 +281,11 @@ Plan PlanLaunches(const PlannerInput& in) {
       if (auto on_the_way = in.launching->find(app.id); on_the_way != in.launching->end()) live += on_the_way->second;
     }
     AppNeed need = NeedOf(app, TargetFor(app, cluster.completions()), live);
+    if (app.kind == schema::WorkloadKind::SERVICE) {
+      if (const auto rollout = deployments::PlanAppRollout(*in.state, app, in.now_nanos)) {
+        LimitToRollout(*rollout, live - tasks.size(), need);
+      }
+    }
     if (need.to_launch > 0) PlaceApp(app, tasks, in, agent_index, slots, counts, need);
     plan.needs.push_back(std::move(need));
   }
@@ -280,17 +293,29 @@ Plan PlanLaunches(const PlannerInput& in) {
   return plan;
 }
 
-std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state) {
+std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state, std::int64_t now_nanos) {
+  std::vector<Excess> excess;
   StringMap<std::uint32_t> wanted;
+  StringMap<bool> rolling;  // apps whose deployment picks their kills
+  for (const auto& [app_id, deployment] : state.history().running_deployments()) {
+    const AppDefinition* app = state.history().Current(app_id);
+    if (app == nullptr || app->kind != schema::WorkloadKind::SERVICE) continue;
+    const auto rollout = deployments::PlanAppRollout(state, *app, now_nanos);
+    if (!rollout) continue;
+    rolling[app_id] = true;
+    for (const std::string& task : rollout->kill) {
+      excess.push_back({task, state.scheduling().tasks().find(task)->second.agent_id});
+    }
+  }
   for (const AppDefinition* app : projections::LiveApps(state.history())) {
     wanted[app->id] = TargetFor(*app, state.scheduling().completions()).wanted;
   }
   StringMap<std::vector<std::pair<std::string_view, const TaskInfo*>>> reachable;
   for (const auto& [id, task] : state.scheduling().tasks()) {
     if (task.state == schema::TaskState::UNREACHABLE || task.state == schema::TaskState::KILLING) continue;
+    if (rolling.count(task.app_id)) continue;
     reachable[task.app_id].emplace_back(id, &task);
   }
-  std::vector<Excess> excess;
   for (auto& [app, tasks] : reachable) {
     auto it = wanted.find(app);
     const std::size_t keep = it == wanted.end() ? 0 : it->second;

@@ -11,6 +11,9 @@
 //     (HistoryProjection::Current); its live tasks are its non-terminal tasks in the
 //     scheduling projection, whoever launched them. It launches the
 //     difference, never a negative one.
+//   * A service whose deployment runs launches its current version only as
+//     its rollout allows (deployments::PlanAppRollout), so old versions
+//     retire at the strategy's pace.
 //   * A job (kind = job) runs to completion: it wants only the completions
 //     it still lacks, and a failed job launches nothing (TargetFor below).
 //   * An offer takes tasks while its remaining cpus, memory, disk and gpus
@@ -94,16 +97,20 @@ struct AppTarget {
 AppTarget TargetFor(const AppDefinition& app,
                     const projections::StringMap<projections::Completions>& completions);
 
-// Tasks beyond their app's wanted count (TargetFor; a scale-down, a deleted
-// app, or the originals of replaced tasks that came back after a partition),
-// whatever the app's kind: which
-// to kill, newest first among the reachable ones, tasks not yet RUNNING
-// before running ones. Tasks already KILLING are left alone.
+// Tasks to kill, sorted by task id:
+//   * of an app whose deployment runs, those its rollout retires now
+//     (deployments::PlanAppRollout: old instances at the strategy's pace,
+//     new ones beyond a lowered count);
+//   * of every other app, whatever its kind, those beyond its wanted count
+//     (TargetFor; a scale-down, a deleted app, or the originals of replaced
+//     tasks that came back after a partition): newest first among the
+//     reachable ones, tasks not yet RUNNING before running ones.
+// Tasks already KILLING are left alone.
 struct Excess {
   std::string task_id;
   std::string agent_id;
 };
-std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state);
+std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state, std::int64_t now_nanos);
 
 // One app's arithmetic, for `why is my app waiting`. Reported for every live
 // app, satisfied or not.
@@ -115,6 +122,9 @@ struct AppNeed {
   std::uint32_t planned = 0;    // how many of to_launch the plan places
   // Empty when planned == to_launch, except for a failed job, which says so.
   std::string waiting_reason;
+  // A deployment runs and allows no launch now: what its rollout waits for
+  // ("3 of 10 new instances ready, ..."). Empty otherwise.
+  std::string rollout_waiting;
   std::uint64_t finished = 0;   // jobs: AppTarget::finished
   std::uint64_t failed = 0;     // jobs: AppTarget::failed
 };

@@ -7,6 +7,7 @@
 
 #include <capnp/message.h>
 
+#include "actors/master/deployment_rules.h"
 #include "actors/master/emitter.h"
 #include "actors/master/group_rules.h"
 #include "actors/master/master_core.h"
@@ -159,7 +160,17 @@ void SetStrings(List list, const std::vector<std::string>& values) {
   for (unsigned i = 0; i < values.size(); ++i) list.set(i, values[i]);
 }
 
-void EmitPlan(const ProjectionSet& state, const GroupPlan& plan, const std::string& version, Emitter& emit) {
+// A new version of an app running a deployment needs force (deployment_rules.h).
+Status CheckLocks(const ProjectionSet& state, const GroupPlan& plan, bool force) {
+  for (const auto& [id, spec] : plan.apps) {
+    if (Compare(state.history().Current(id), spec) != SpecChange::kNewVersion) continue;
+    REGATTA_RETURN_IF_ERROR(CheckDeploymentLock(state, id, force));
+  }
+  return Status::Ok();
+}
+
+void EmitPlan(const ProjectionSet& state, const GroupPlan& plan, const std::string& version,
+              const CommandContext& emit_context, Emitter& emit) {
   for (const std::string& app : plan.deleted_apps) emit.Emit([&](auto e) { e.initAppDeleted().setAppId(app); });
   for (const std::string& group : plan.deleted_groups) emit.Emit([&](auto e) { e.initGroupDeleted().setGroupId(group); });
   for (const GroupPlan::Group& g : plan.groups) {
@@ -192,6 +203,7 @@ void EmitPlan(const ProjectionSet& state, const GroupPlan& plan, const std::stri
           defined.setSpec(spec);
           defined.setVersion(version);
         });
+        EmitDeploymentStart(state, spec, version, "", emit_context, emit);
         break;
     }
   }
@@ -221,9 +233,10 @@ Result<Outcome> DecideDefineGroup(const ProjectionSet& state, schema::GroupSpec:
   for (const auto& [app, spec] : plan.apps) changed.insert(app);
   for (const auto& g : plan.groups) changed.insert(g.id);
   REGATTA_RETURN_IF_ERROR(domain::CheckDependencies(WorldAfter(state, plan), changed));
+  REGATTA_RETURN_IF_ERROR(CheckLocks(state, plan, preconditions.force));
   Outcome out;
   Emitter emit(context, &out);
-  EmitPlan(state, plan, version, emit);
+  EmitPlan(state, plan, version, context, emit);
   return out;
 }
 

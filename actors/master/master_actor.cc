@@ -6,6 +6,7 @@
 #include <caf/io/all.hpp>
 
 #include "actors/allocator/allocator_actor.h"
+#include "actors/deployments/controller_actor.h"
 #include "actors/frameworks/framework_actor.h"
 #include "actors/master/heartbeats.h"
 #include "actors/master/master_spawn.h"
@@ -279,8 +280,9 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
   };
 }
 
-// The built-in frameworks: registered in the log, then spawned with a copy
-// of the master's projections as their starting view.
+// The built-in frameworks, registered in the log, and the deployment
+// controller: each spawned with a copy of the master's projections as its
+// starting view.
 void StartFrameworks(MasterPointer self) {
   const master_actor me = caf::actor_cast<master_actor>(self);
   allocator::AllocatorOptions allocation = self->state.options.allocation;
@@ -301,6 +303,12 @@ void StartFrameworks(MasterPointer self) {
     self->link_to(framework);
     self->state.frameworks.push_back(framework);
   }
+  deployments::ControllerConfig controller;
+  controller.clock = self->state.options.clock;
+  if (self->state.options.tick_period.count() == 0) controller.tick_period = std::chrono::milliseconds(0);
+  auto deployments = deployments::SpawnDeploymentController(self->system(), controller, me, self->state.projections);
+  self->link_to(deployments);
+  self->state.controllers.push_back(deployments);
 }
 
 Result<ProjectionSet> Rebuild(EventLog& log, const MasterOptions& options) {

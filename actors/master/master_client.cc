@@ -15,6 +15,7 @@ AppPreconditions PreconditionsOf(protocol::ClientMessage::Reader message) {
   AppPreconditions p;
   if (message.getHasIfRevision()) p.if_revision = message.getIfRevision();
   p.create_only = message.getCreateOnly();
+  p.force = message.getForce();
   return p;
 }
 
@@ -41,6 +42,34 @@ caf::result<Wire> OnKillTasks(MasterPointer self, protocol::KillTasks::Reader me
         SendKills(self, outcome);
         return Acknowledged(self->state, outcome, committed);
       });
+}
+
+DeploymentEnd EndOf(protocol::EndDeployment::Outcome outcome) {
+  switch (outcome) {
+    case protocol::EndDeployment::Outcome::SUCCEEDED: return DeploymentEnd::kSucceeded;
+    case protocol::EndDeployment::Outcome::FAILED: return DeploymentEnd::kFailed;
+    case protocol::EndDeployment::Outcome::CANCELED: break;
+  }
+  return DeploymentEnd::kCanceled;
+}
+
+// Ending a deployment reads it and its apps, and a revert redefines them.
+caf::result<Wire> OnEndDeployment(MasterPointer self, protocol::EndDeployment::Reader end,
+                                  const CommandContext& context) {
+  const std::string id = end.getDeploymentId();
+  const DeploymentEnd outcome = EndOf(end.getOutcome());
+  const std::string message = end.getMessage();
+  std::vector<std::string> keys{"deployment:" + id};
+  const auto& deployments = self->state.projections.history().deployments();
+  if (auto d = deployments.find(id); d != deployments.end()) {
+    for (const std::string& app : d->second.apps) keys.push_back("app:" + app);
+  }
+  return Submit(
+      self, keys,
+      [self, id, outcome, message, context] {
+        return DecideEndDeployment(self->state.projections, id, outcome, message, context);
+      },
+      [self](const Outcome& o, const Committed& c) { return Acknowledged(self->state, o, c); });
 }
 
 // What defining an app reads and writes (commit_batch.h): the app itself;
@@ -126,6 +155,8 @@ caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::Clie
           [self, group, factor, context] { return DecideScaleGroup(self->state.projections, group, factor, context); },
           after);
     }
+    case protocol::ClientMessage::END_DEPLOYMENT:
+      return OnEndDeployment(self, message.getEndDeployment(), context);
     case protocol::ClientMessage::KILL_TASK:
       return OnKill(self, message.getKillTask(), context);
     case protocol::ClientMessage::KILL_TASKS:

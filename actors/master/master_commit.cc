@@ -21,6 +21,7 @@ void Publish(MasterState& st, const CommittedBatchPtr& batch) {
   if (batch == nullptr || batch->empty()) return;
   if (st.allocator) caf::anon_send(st.allocator, protocol::events_atom::value, batch);
   for (const auto& framework : st.frameworks) caf::anon_send(framework, protocol::events_atom::value, batch);
+  for (const auto& controller : st.controllers) caf::anon_send(controller, protocol::events_atom::value, batch);
 }
 
 // After a failed append: fold in (and publish) whatever the log holds past

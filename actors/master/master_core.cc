@@ -6,6 +6,7 @@
 
 #include <capnp/message.h>
 
+#include "actors/master/deployment_rules.h"
 #include "actors/master/emitter.h"
 #include "actors/master/group_rules.h"
 #include "events/codec.h"
@@ -277,12 +278,15 @@ Result<Outcome> DecideDefineApp(const ProjectionSet& state, schema::AppSpec::Rea
   REGATTA_RETURN_IF_ERROR(CheckPreconditions(state, id, preconditions));
   REGATTA_RETURN_IF_ERROR(CheckAppPlace(state, id));
   REGATTA_RETURN_IF_ERROR(CheckAppDependencies(state, spec));
+  REGATTA_RETURN_IF_ERROR(CheckDeploymentLock(state, id, preconditions.force));
   Outcome out;
-  Emitter(context, &out).Emit([&](auto e) {
+  Emitter emit(context, &out);
+  emit.Emit([&](auto e) {
     auto defined = e.initAppDefined();
     defined.setSpec(spec);
     defined.setVersion(version);
   });
+  EmitDeploymentStart(state, spec, version, "", context, emit);
   return out;
 }
 

@@ -104,6 +104,9 @@ struct AppPreconditions {
   std::optional<Revision> if_revision;
   // The app must not exist yet (Marathon's POST /v2/apps): Conflict otherwise.
   bool create_only = false;
+  // A new version replaces the app's running deployment (Marathon's
+  // ?force=true); without it, a running deployment refuses it (Conflict).
+  bool force = false;
 };
 
 // Checks a Marathon-style app definition (domain/app_spec_check.h) and
@@ -173,6 +176,18 @@ struct AppPreconditions {
 // NotFound (field taskId) for a task that is not live.
 [[nodiscard]] Result<Outcome> DecideKillTask(const ProjectionSet& state, const KillTask& command,
                                              const CommandContext& context);
+
+// The deployment controller's verdict on a running deployment: succeeded
+// (every step completed), failed (and, with the app's autoRevert, reverted
+// to its last stable version: DeploymentReverted keeping the failure's
+// message, the stable spec as a new version at the app's current instance
+// count, and its deployment), or canceled. A deployment that has already
+// ended writes nothing (the verdict came twice). NotFound (field
+// deploymentId) for a deployment the log never started.
+enum class DeploymentEnd : std::uint8_t { kSucceeded, kFailed, kCanceled };
+[[nodiscard]] Result<Outcome> DecideEndDeployment(const ProjectionSet& state, const std::string& deployment_id,
+                                                  DeploymentEnd end, const std::string& message,
+                                                  const CommandContext& context);
 
 // The agent missed its heartbeats: it and its live tasks become UNREACHABLE.
 [[nodiscard]] Result<Outcome> DecideAgentUnreachable(const ProjectionSet& state,

@@ -32,6 +32,7 @@ struct MasterState {
   // Who hears every committed event, in log order.
   protocol::allocator_actor allocator;
   std::vector<protocol::framework_actor> frameworks;
+  std::vector<protocol::controller_actor> controllers;
   Revision last_snapshot = 0;  // cheap check before listing snapshot files
   Revision revision_at_last_tick = 0;  // unchanged over a tick: the master is idle
   int idle_ticks = 0;                  // ticks in a row without a commit

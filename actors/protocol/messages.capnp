@@ -139,6 +139,8 @@ struct ClientMessage {
     defineGroup @12 :E.GroupSpec;
     deleteGroup @13 :Text;       # the group id; its apps and groups go too
     scaleGroup @14 :ScaleGroup;
+    # The deployment controller's verdict on a running deployment.
+    endDeployment @16 :EndDeployment;
   }
   principal @3 :Text;
   reason @4 :Text;
@@ -149,6 +151,20 @@ struct ClientMessage {
   ifRevision @9 :UInt64;
   # defineApp, defineGroup: refuse (Conflict) if it exists (Marathon's POST).
   createOnly @10 :Bool;
+  # defineApp: replace a running deployment of the app (Marathon's
+  # ?force=true) rather than refuse (Conflict).
+  force @15 :Bool;
+}
+
+struct EndDeployment {
+  deploymentId @0 :Text;
+  outcome @1 :Outcome;
+  message @2 :Text;     # failed, canceled: why
+  enum Outcome {
+    succeeded @0;
+    failed @1;          # reverts the app when its upgradeStrategy.autoRevert
+    canceled @2;
+  }
 }
 
 # ------------------------------------------------------------ master -> subscribers

@@ -48,6 +48,10 @@ using agent_actor = caf::typed_actor<caf::reacts_to<master_atom, Wire>, caf::rea
 using framework_actor = caf::typed_actor<caf::reacts_to<events_atom, CommittedBatchPtr>,
                                          caf::reacts_to<offers_atom, Wire>, caf::reacts_to<tick_atom>>;
 
+// A controller (deployments) folds the committed events into its own view
+// and writes its verdicts through the master, as a client does.
+using controller_actor = caf::typed_actor<caf::reacts_to<events_atom, CommittedBatchPtr>, caf::reacts_to<tick_atom>>;
+
 // The allocator folds the committed events too, hears which agents have a
 // session, makes offers by DRF in batched cycles, and forwards accepts to
 // the master.

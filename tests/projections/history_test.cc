@@ -214,7 +214,7 @@ TEST(HistoryProjection, DeploymentStepsAndOutcomes) {
        O::kFailed, {0}, "deadline passed", ""},
       {"failed, then reverted",
        {DeploymentFailed("d1", "deadline passed", 2), Reverted("d1", "v1", 3)}, O::kReverted, {},
-       "reverted to v1", "v1"},
+       "deadline passed", "v1"},  // the revert keeps why it failed
       {"canceled", {Canceled("d1", "superseded by d2", 2)}, O::kCanceled, {}, "superseded by d2", ""},
   };
   for (const Case& c : cases) {

@@ -434,6 +434,9 @@ struct DeploymentStarted {
   steps @4 :List(DeploymentStep);
   # Absolute deadline (ns since epoch); 0 = none.
   deadlineNanos @5 :Int64;
+  # Set when this deployment reverts a failed one: that deployment's id. A
+  # revert that fails in turn does not revert again.
+  revertOf @6 :Text;
 }
 
 struct DeploymentStepCompleted {

@@ -12,10 +12,11 @@ namespace {
 using schema::TaskState;
 namespace t = regatta::testing;
 
+// At 1,000 ns: after every event below, long before any deadline.
 std::vector<std::string> Excess(const std::vector<EncodedEvent>& given) {
   const auto state = t::Fold<projections::ProjectionSet>(given);
   std::vector<std::string> ids;
-  for (const auto& e : ExcessTasks(state)) ids.push_back(e.task_id + "@" + e.agent_id);
+  for (const auto& e : ExcessTasks(state, 1000)) ids.push_back(e.task_id + "@" + e.agent_id);
   return ids;
 }
 
@@ -106,6 +107,50 @@ TEST(LaunchPlannerUnreachable, ALongUnreachableTaskIsReplacedAShortOneIsNot) {
   const Plan plan = PlanLaunches(in);
   ASSERT_EQ(plan.accepts.size(), 1u);
   EXPECT_EQ(plan.accepts[0].agent_id, "a2");
+}
+
+}  // namespace
+}  // namespace regatta::frameworks
+
+namespace regatta::frameworks {
+namespace {
+
+// /web at v1 with three running tasks, then redefined at v2 with its
+// deployment started (Marathon's default strategy, 1.0 and 1.0: keep 3
+// healthy, run at most 6).
+std::vector<EncodedEvent> RollingToV2() {
+  return {t::AgentRegistered("a1", 8, 8192), t::AppDefined("/web", 3, "v1"),
+          t::TaskLaunched("old1", "/web", "a1", 0.1, 32, 0, 1), t::TaskStatus("old1", TaskState::RUNNING, 1),
+          t::TaskLaunched("old2", "/web", "a1", 0.1, 32, 0, 2), t::TaskStatus("old2", TaskState::RUNNING, 2),
+          t::TaskLaunched("old3", "/web", "a1", 0.1, 32, 0, 3), t::TaskStatus("old3", TaskState::RUNNING, 3),
+          t::AppDefined("/web", 3, "v2", 10), t::DeploymentStarted("d2", "/web", "v1", "v2", 10)};
+}
+
+TEST(ExcessTasks, ARolloutKillsNoOldInstanceBeforeANewOneIsReady) {
+  std::vector<EncodedEvent> given = RollingToV2();
+  EXPECT_TRUE(Excess(given).empty()) << "3 healthy, minimum 3: nothing may go yet";
+  given.push_back(t::TaskLaunched("new1", "/web", "a1", 0.1, 32, 0, 11, "services", "*", "v2"));
+  EXPECT_TRUE(Excess(given).empty()) << "a new instance that is not running counts for nothing";
+}
+
+TEST(ExcessTasks, EachReadyNewInstanceReleasesOneOldOneYoungestFirst) {
+  std::vector<EncodedEvent> given = RollingToV2();
+  given.push_back(t::TaskLaunched("new1", "/web", "a1", 0.1, 32, 0, 11, "services", "*", "v2"));
+  given.push_back(t::TaskStatus("new1", TaskState::RUNNING, 12));
+  EXPECT_EQ(Excess(given), (std::vector<std::string>{"old3@a1"}));
+  given.push_back(t::TaskLaunched("new2", "/web", "a1", 0.1, 32, 0, 13, "services", "*", "v2"));
+  given.push_back(t::TaskStatus("new2", TaskState::RUNNING, 14));
+  EXPECT_EQ(Excess(given), (std::vector<std::string>{"old2@a1", "old3@a1"}));
+}
+
+TEST(ExcessTasks, WithoutARunningDeploymentOldVersionsStayAtTheCount) {
+  // A deployment canceled with force stops where it is: its mix of
+  // versions is the app's now, kept at the instance count.
+  std::vector<EncodedEvent> given = RollingToV2();
+  given.push_back(t::TaskLaunched("new1", "/web", "a1", 0.1, 32, 0, 11, "services", "*", "v2"));
+  given.push_back(t::TaskStatus("new1", TaskState::RUNNING, 12));
+  given.push_back(t::DeploymentSucceeded("d2", 13));
+  EXPECT_EQ(Excess(given), (std::vector<std::string>{"new1@a1"})) << "4 tasks of 3 wanted: the newest goes";
 }
 
 }  // namespace

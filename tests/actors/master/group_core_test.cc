@@ -73,7 +73,8 @@ TEST_F(GroupCore, ANestedGroupIsOneBatchOfItsGroupsThenItsApps) {
   auto out = Define({"/prod", {}, {{"/prod/db"}}, {{"/prod/web", {"/prod/db"}, {{"/prod/web/api"}}}}});
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(Types(*out), (std::vector<std::string>{"GroupDefined:/prod", "GroupDefined:/prod/web",
-                                                   "AppDefined:/prod/db", "AppDefined:/prod/web/api"}));
+                                                   "AppDefined:/prod/db", "DeploymentStarted:id-4",
+                                                   "AppDefined:/prod/web/api", "DeploymentStarted:id-7"}));
   Commit(*out);
   EXPECT_TRUE(state_.history().GroupExists("/prod/web"));
   ASSERT_NE(state_.history().CurrentGroup("/prod/web"), nullptr);

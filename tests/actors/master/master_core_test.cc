@@ -235,7 +235,13 @@ TEST_F(MasterCore, AnAppDefinitionIsCheckedFieldByField) {
     auto out = DecideDefineApp(state_, spec.asReader(), "v1", context_);
     if (c.want_error.empty()) {
       ASSERT_TRUE(out.ok()) << out.status().ToString();
-      EXPECT_EQ(Types(*out), (std::vector<std::string>{"AppDefined:/batch"}));
+      // A service's new version is a deployment; a job's is not.
+      const std::vector<std::string> types = Types(*out);
+      ASSERT_EQ(types.size(), c.kind == kService ? 2u : 1u);
+      EXPECT_EQ(types[0], "AppDefined:/batch");
+      if (c.kind == kService) {
+        EXPECT_EQ(types[1].rfind("DeploymentStarted:", 0), 0u) << types[1];
+      }
     } else {
       ASSERT_FALSE(out.ok());
       EXPECT_EQ(out.status().code(), StatusCode::kInvalidArgument);

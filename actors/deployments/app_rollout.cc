@@ -1,0 +1,108 @@
+#include "actors/deployments/app_rollout.h"
+
+#include <algorithm>
+#include <map>
+
+#include "actors/deployments/observe.h"
+#include "actors/deployments/spec_strategy.h"
+
+namespace regatta::deployments {
+namespace {
+
+// Whether the agents report health for tasks of that version: it has
+// health or readiness checks. Versions are few; each spec is decoded once.
+class HealthCheckedVersions {
+ public:
+  HealthCheckedVersions(const projections::HistoryProjection& history, const domain::AppDefinition& app)
+      : history_(history), app_(app) {}
+
+  bool operator()(std::string_view version) {
+    auto it = known_.find(version);
+    if (it == known_.end()) it = known_.emplace(std::string(version), Checked(version)).first;
+    return it->second;
+  }
+
+ private:
+  bool Checked(std::string_view version) const {
+    if (version == app_.version) return HasChecks(app_.spec->root());
+    const projections::AppChange* change = history_.DefinedVersion(app_.id, version);
+    if (change == nullptr) return false;
+    auto spec = domain::FlatSpec::FromBytes(change->spec);
+    return spec.ok() && HasChecks((*spec)->root());
+  }
+  static bool HasChecks(schema::AppSpec::Reader spec) {
+    return spec.getHealthChecks().size() > 0 || spec.getReadinessChecks().size() > 0;
+  }
+
+  const projections::HistoryProjection& history_;
+  const domain::AppDefinition& app_;
+  std::map<std::string, bool, std::less<>> known_;
+};
+
+SpecRollout SpecOf(const domain::AppDefinition& app) {
+  auto rollout = RolloutOf(app.spec->root(), app.instances);
+  if (rollout.ok()) return *rollout;
+  // CheckAppSpec refused such specs before they reached the log; one from
+  // an older log rolls with Marathon's defaults rather than not at all.
+  SpecRollout fallback;
+  fallback.strategy.bounds = MarathonBounds(app.instances, 1.0, 1.0);
+  return fallback;
+}
+
+}  // namespace
+
+RolloutInput RolloutInputFor(const projections::ProjectionSet& state, const domain::AppDefinition& app,
+                             const projections::DeploymentRecord& deployment, std::int64_t now_nanos) {
+  const SpecRollout spec = SpecOf(app);
+  RolloutInput in;
+  in.instances = app.instances;
+  in.strategy = spec.strategy;
+  in.kill_oldest_first = app.spec->root().getKillSelection() == schema::KillSelection::OLDEST_FIRST;
+  in.now_nanos = now_nanos;
+  in.started_nanos = deployment.started.time_nanos;
+  in.progress_deadline_nanos = spec.progress_deadline_nanos;
+  HealthCheckedVersions checked(state.history(), app);
+  in.tasks = ObserveTasks(state.scheduling(), app.id, app.version,
+                          [&checked](std::string_view version) { return checked(version); });
+  return in;
+}
+
+std::optional<RolloutPlan> PlanAppRollout(const projections::ProjectionSet& state,
+                                          const domain::AppDefinition& app, std::int64_t now_nanos) {
+  const std::string* id = state.history().RunningDeployment(app.id);
+  if (id == nullptr) return std::nullopt;
+  const projections::DeploymentRecord& deployment = state.history().deployments().find(*id)->second;
+  if (deployment.to_version != app.version) return std::nullopt;  // superseded: JudgeDeployments cancels it
+  return PlanRollout(RolloutInputFor(state, app, deployment, now_nanos));
+}
+
+std::vector<DeploymentVerdict> JudgeDeployments(const projections::ProjectionSet& state, std::int64_t now_nanos) {
+  std::map<std::string, DeploymentVerdict> out;  // one verdict per deployment, in id order
+  for (const auto& [app_id, deployment_id] : state.history().running_deployments()) {
+    if (out.count(deployment_id)) continue;
+    const domain::AppDefinition* app = state.history().Current(app_id);
+    const projections::DeploymentRecord& d = state.history().deployments().find(deployment_id)->second;
+    DeploymentVerdict v{deployment_id, Verdict::kCanceled, ""};
+    if (app == nullptr) {
+      v.message = "app " + app_id + " was deleted";
+    } else if (app->version != d.to_version) {
+      v.message = "app " + app_id + " was redefined at version " + app->version;
+    } else {
+      const RolloutPlan plan = PlanRollout(RolloutInputFor(state, *app, d, now_nanos));
+      if (plan.phase == Phase::kComplete) {
+        v.verdict = Verdict::kSucceeded;
+      } else if (plan.phase == Phase::kFailed) {
+        v.verdict = Verdict::kFailed;
+        v.message = plan.failure;
+      } else {
+        continue;
+      }
+    }
+    out.emplace(deployment_id, std::move(v));
+  }
+  std::vector<DeploymentVerdict> verdicts;
+  for (auto& [id, v] : out) verdicts.push_back(std::move(v));
+  return verdicts;
+}
+
+}  // namespace regatta::deployments
