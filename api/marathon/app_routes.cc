@@ -78,7 +78,7 @@ void MarathonApi::Impl::CreateApp(const http::Request& r, const ExchangePtr& ex)
           if (app == nullptr) return Message(ex, 409, "App '" + id + "' was deleted meanwhile");
           Reply(ex, 201, EncodeAppInfo(view(), tracker, *app, Embed{}),
                 {{"Location", "http://" + options.advertised + "/v2/apps" + id},
-                 {"Marathon-Deployment-Id", DeploymentId(revision)},
+                 {"Marathon-Deployment-Id", WriteDeploymentId(revision)},
                  {"ETag", Etag(view(), id)}});
         });
 }

@@ -1,5 +1,6 @@
 #include "api/marathon/event_json.h"
 
+#include "api/marathon/deployment_view.h"
 #include "api/marathon/views.h"
 #include "events/domain/task_state.h"
 
@@ -92,8 +93,52 @@ std::vector<MarathonEvent> AppEvents(const Event& event, const projections::Proj
   Json plan = {{"id", DeploymentId(event.revision)}, {"version", version}, {"original", group},
                {"target", group}, {"steps", Json::array({step})}};
   out.push_back(Make("group_change_success", at, {{"groupId", "/"}, {"version", Timestamp(at)}}));
-  out.push_back(Make("deployment_info", at, {{"plan", std::move(plan)}, {"currentStep", std::move(step)}}));
+  // A service's new version has the engine's deployment, whose
+  // DeploymentStarted (next in the batch) says deployment_info.
+  const bool engine_deploys = e.isAppDefined() && e.getAppDefined().getSpec().getKind() == schema::WorkloadKind::SERVICE;
+  if (!engine_deploys) {
+    out.push_back(Make("deployment_info", at, {{"plan", std::move(plan)}, {"currentStep", std::move(step)}}));
+  }
   return out;
+}
+
+// The engine's deployment events, with Marathon's plan.
+std::vector<MarathonEvent> DeploymentEvents(const Event& event, const projections::ProjectionSet& before) {
+  auto e = event.envelope.getEvent();
+  const std::int64_t at = event.envelope.getTimeNanos();
+  if (e.isDeploymentStarted()) {
+    auto s = e.getDeploymentStarted();
+    projections::DeploymentRecord d;
+    for (auto app : s.getAffectedApps()) d.apps.push_back(Text(app));
+    d.from_version = Text(s.getFromVersion());
+    d.to_version = Text(s.getToVersion());
+    d.total_steps = s.getSteps().size();
+    d.started.time_nanos = at;
+    Json plan = EncodeDeploymentPlan(before, Text(s.getDeploymentId()), d);
+    Json step = plan["steps"][0];
+    return {Make("deployment_info", at, {{"plan", std::move(plan)}, {"currentStep", std::move(step)}})};
+  }
+  std::string id;
+  if (e.isDeploymentStepCompleted()) id = Text(e.getDeploymentStepCompleted().getDeploymentId());
+  else if (e.isDeploymentSucceeded()) id = Text(e.getDeploymentSucceeded().getDeploymentId());
+  else if (e.isDeploymentFailed()) id = Text(e.getDeploymentFailed().getDeploymentId());
+  else if (e.isDeploymentCanceled()) id = Text(e.getDeploymentCanceled().getDeploymentId());
+  else return {};
+  const auto found = before.history().deployments().find(id);
+  if (found == before.history().deployments().end()) return {};
+  const projections::DeploymentRecord& d = found->second;
+  if (d.outcome != projections::DeploymentOutcome::kRunning) return {};  // a late verdict changes nothing
+  Json plan = EncodeDeploymentPlan(before, id, d);
+  if (e.isDeploymentStepCompleted()) {
+    const std::uint32_t index = e.getDeploymentStepCompleted().getStepIndex();
+    Json step = index < plan["steps"].size() ? plan["steps"][index] : Json::object();
+    return {Make("deployment_step_success", at, {{"plan", std::move(plan)}, {"currentStep", std::move(step)}})};
+  }
+  if (e.isDeploymentSucceeded()) return {Make("deployment_success", at, {{"id", id}, {"plan", std::move(plan)}})};
+  // Failed or canceled: Marathon says deployment_failed for both.
+  const std::string why = e.isDeploymentFailed() ? Text(e.getDeploymentFailed().getMessage())
+                                                 : Text(e.getDeploymentCanceled().getMessage());
+  return {Make("deployment_failed", at, {{"id", id}, {"plan", std::move(plan)}, {"regattaMessage", why}})};
 }
 
 }  // namespace
@@ -102,6 +147,10 @@ std::vector<MarathonEvent> ToMarathonEvents(const Event& event, const projection
   auto e = event.envelope.getEvent();
   const std::int64_t at = event.envelope.getTimeNanos();
   if (e.isAppDefined() || e.isAppScaled() || e.isAppDeleted()) return AppEvents(event, before);
+  if (e.isDeploymentStarted() || e.isDeploymentStepCompleted() || e.isDeploymentSucceeded() ||
+      e.isDeploymentFailed() || e.isDeploymentCanceled()) {
+    return DeploymentEvents(event, before);
+  }
   if (e.isGroupDefined()) {
     auto g = e.getGroupDefined();
     return {Make("group_change_success", at, {{"groupId", Text(g.getGroupId())}, {"version", Text(g.getVersion())}})};

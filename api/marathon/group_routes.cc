@@ -91,9 +91,10 @@ void MarathonApi::Impl::WriteGroup(const http::Request& r, const ExchangePtr& ex
   const std::string group_id = group.getId().cStr();
   Write(ex, meta, [&](auto command) { command.setDefineGroup(group.asReader()); },
         [this, ex, group_id, create](Revision revision) {
-          http::Headers headers{{"Marathon-Deployment-Id", DeploymentId(revision)}};
+          const std::string deployment = WriteDeploymentId(revision);
+          http::Headers headers{{"Marathon-Deployment-Id", deployment}};
           if (create) headers.emplace_back("Location", "http://" + options.advertised + "/v2/groups" + group_id);
-          Reply(ex, create ? 201 : 200, {{"version", GroupVersion(view(), group_id)}, {"deploymentId", DeploymentId(revision)}},
+          Reply(ex, create ? 201 : 200, {{"version", GroupVersion(view(), group_id)}, {"deploymentId", deployment}},
                 std::move(headers));
         });
 }

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "api/marathon/deployment_view.h"
 #include "api/marathon/routes.h"
 
 namespace regatta::marathon {
@@ -167,10 +168,15 @@ void MarathonApi::Impl::FailJson(const ExchangePtr& ex, const Status& status) co
 void MarathonApi::Impl::DeploymentReply(const ExchangePtr& ex, int status, Revision revision,
                                         http::Headers headers) const {
   http::Response response{status, "application/json", std::move(headers), ""};
-  response.headers.emplace_back("Marathon-Deployment-Id", DeploymentId(revision));
+  const std::string id = WriteDeploymentId(revision);
+  response.headers.emplace_back("Marathon-Deployment-Id", id);
   response.headers.emplace_back("X-Regatta-Revision", std::to_string(model.applied()));
-  response.body = DeploymentResult(revision, view().last_time_nanos()).dump();
+  response.body = DeploymentResult(id, view().last_time_nanos()).dump();
   ex->Respond(std::move(response));
+}
+
+std::string MarathonApi::Impl::WriteDeploymentId(Revision revision) const {
+  return DeploymentStartedAt(view(), revision).value_or(DeploymentId(revision));
 }
 
 // ------------------------------------------------------------------ writes
@@ -180,6 +186,7 @@ WriteMeta MarathonApi::Impl::MetaOf(const http::Request& r) const {
   meta.principal = r.Header("x-regatta-principal");
   if (meta.principal.empty()) meta.principal = "anonymous";
   meta.reason = r.Query("reason").value_or(r.Header("x-regatta-reason"));
+  meta.force = r.Flag("force", false);
   return meta;
 }
 
@@ -207,6 +214,7 @@ void MarathonApi::Impl::Write(const ExchangePtr& ex, const WriteMeta& meta,
     command.setIfRevision(*meta.if_revision);
   }
   command.setCreateOnly(meta.create_only);
+  command.setForce(meta.force);
   build(command);
   commander.Send(protocol::Flatten(message), [this, ex, done = std::move(done)](api::CommandReply reply) mutable {
     if (ex->done()) return;
@@ -230,9 +238,14 @@ void MarathonApi::Impl::Write(const ExchangePtr& ex, const WriteMeta& meta,
 
 bool MarathonApi::Impl::Locked(const http::Request& r, const ExchangePtr& ex, const std::string& app_id) const {
   if (r.Flag("force", false)) return false;
-  auto it = tracker.converging().find(app_id);
-  if (it == tracker.converging().end()) return false;
-  const std::string id = DeploymentId(it->second.since);
+  std::string id;
+  if (const std::string* running = view().history().RunningDeployment(app_id)) {
+    id = *running;
+  } else if (auto it = tracker.converging().find(app_id); it != tracker.converging().end()) {
+    id = DeploymentId(it->second.since);
+  } else {
+    return false;
+  }
   Reply(ex, 409,
         {{"message", "App is locked by one or more deployments. Override with the option '?force=true'. "
                      "View details at '/v2/deployments/" + id + "'."},

@@ -28,6 +28,7 @@ struct WriteMeta {
   std::string reason;
   std::optional<Revision> if_revision;  // If-Match
   bool create_only = false;
+  bool force = false;  // ?force=true: a new version replaces a running deployment
 };
 
 struct MarathonApi::Impl {
@@ -77,6 +78,9 @@ struct MarathonApi::Impl {
   // 409 unless ?force: an app a deployment is changing is locked.
   bool Locked(const http::Request& r, const ExchangePtr& ex, const std::string& app_id) const;
   void DeploymentReply(const ExchangePtr& ex, int status, Revision revision, http::Headers headers = {}) const;
+  // The id of the deployment a write at `revision` started (the engine's),
+  // or of the convergence it began (tracker.h).
+  std::string WriteDeploymentId(Revision revision) const;
 
   // ---------------------------------------------------------------- routes
   void Route(http::Request& r, const ExchangePtr& ex);
@@ -98,6 +102,9 @@ struct MarathonApi::Impl {
   void Tasks(const http::Request& r, const ExchangePtr& ex);
   void DeleteTasks(const http::Request& r, const ExchangePtr& ex);
   void Deployments(const http::Request& r, const ExchangePtr& ex);
+  // The engine's deployments (deployment_routes.cc): GET one, DELETE one.
+  // False when `id` is none of the engine's (a tracker convergence, say).
+  bool EngineDeployment(const http::Request& r, const ExchangePtr& ex, const std::string& id);
   void Queue(const http::Request& r, const ExchangePtr& ex);
   void Info(const http::Request& r, const ExchangePtr& ex);
   void Leader(const http::Request& r, const ExchangePtr& ex);

@@ -33,8 +33,9 @@ void MarathonApi::Impl::Deployments(const http::Request& r, const ExchangePtr& e
     return Reply(ex, 200, EncodeDeployments(view(), tracker));
   }
   if (r.segments.size() != 3) return Message(ex, 404, "URI not found");
-  if (r.method != "DELETE") return Message(ex, 405, "a deployment takes DELETE");
   const std::string& id = r.segments[2];
+  if (EngineDeployment(r, ex, id)) return;
+  if (r.method != "DELETE") return Message(ex, 405, "a deployment takes DELETE");
   const Convergence* c = tracker.FindDeployment(id);
   if (c == nullptr) return Message(ex, 404, "DeploymentPlan " + id + " does not exist");
   const std::string app_id = c->app_id;

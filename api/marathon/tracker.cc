@@ -54,10 +54,17 @@ void Tracker::Observe(const Event& event, const projections::ProjectionSet& befo
   };
   if (e.isAppDefined()) {
     const std::string id = e.getAppDefined().getSpec().getId();
-    begin(id, true, false);
+    // A service's new version comes with the engine's deployment
+    // (DeploymentStarted, next in its batch), which the API shows instead.
+    if (e.getAppDefined().getSpec().getKind() == schema::WorkloadKind::SERVICE) {
+      converging_.erase(id);
+    } else {
+      begin(id, true, false);
+    }
     backoff_.erase(id);  // a new version owes nothing to the old one's failures
   } else if (e.isAppScaled()) {
-    begin(e.getAppScaled().getAppId(), false, false);
+    const std::string id = e.getAppScaled().getAppId();
+    if (before.history().RunningDeployment(id) == nullptr) begin(id, false, false);  // else that rollout scales
   } else if (e.isAppDeleted()) {
     const std::string id = e.getAppDeleted().getAppId();
     begin(id, false, true);

@@ -27,10 +27,12 @@ struct TaskFailure {
   std::int64_t time_nanos = 0;
 };
 
-// An app not yet where its definition wants it: fewer or more live tasks
-// than instances, or some not yet running. Marathon shows it as a
-// deployment; its id derives from the revision of the app's last change,
-// so the write that caused it answers with the same id.
+// An app not yet where its definition wants it after a change that has no
+// deployment of the engine's (a scale, a deletion, a job's new version):
+// fewer or more live tasks than instances, or some not yet running.
+// Marathon shows it as a deployment; its id derives from the revision of
+// the app's last change, so the write that caused it answers with the
+// same id.
 struct Convergence {
   std::string app_id;
   Revision since = 0;           // the change it converges on

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
+#include "api/marathon/deployment_view.h"
 #include "api/marathon/json_text.h"
 #include "events/base/time_format.h"
 #include "events/domain/task_state.h"
@@ -162,8 +164,11 @@ Json EncodeAppInfo(const ProjectionSet& view, const Tracker& tracker, const doma
   }
   if (embed.deployments) {
     Json deployments = Json::array();
-    auto it = tracker.converging().find(app.id);
-    if (it != tracker.converging().end()) deployments.push_back({{"id", DeploymentId(it->second.since)}});
+    if (const std::string* running = view.history().RunningDeployment(app.id)) {
+      deployments.push_back({{"id", *running}});
+    } else if (auto it = tracker.converging().find(app.id); it != tracker.converging().end()) {
+      deployments.push_back({{"id", DeploymentId(it->second.since)}});
+    }
     out["deployments"] = std::move(deployments);
   }
   if (embed.tasks) {
@@ -249,7 +254,12 @@ Json EncodePlan(const ProjectionSet& view, const Convergence& c) {
 
 Json EncodeDeployments(const ProjectionSet& view, const Tracker& tracker) {
   Json out = Json::array();
+  std::set<std::string> shown;
+  for (const auto& [app_id, id] : view.history().running_deployments()) {
+    if (shown.insert(id).second) out.push_back(EncodeRunningDeployment(view, id, view.history().deployments().find(id)->second));
+  }
   for (const auto& [app_id, c] : tracker.converging()) {
+    if (view.history().RunningDeployment(app_id) != nullptr) continue;
     const domain::AppDefinition* app = view.history().Current(app_id);
     Json action = {{"action", c.action}, {"app", app_id}};
     Json current = action;
@@ -262,8 +272,8 @@ Json EncodeDeployments(const ProjectionSet& view, const Tracker& tracker) {
   return out;
 }
 
-Json DeploymentResult(Revision revision, std::int64_t time_nanos) {
-  return {{"version", Timestamp(time_nanos)}, {"deploymentId", DeploymentId(revision)}};
+Json DeploymentResult(const std::string& deployment_id, std::int64_t time_nanos) {
+  return {{"version", Timestamp(time_nanos)}, {"deploymentId", deployment_id}};
 }
 
 }  // namespace regatta::marathon

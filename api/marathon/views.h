@@ -54,6 +54,6 @@ Json EncodeQueue(const ProjectionSet& view, const Tracker& tracker, std::int64_t
 Json EncodeDeployments(const ProjectionSet& view, const Tracker& tracker);
 // One deployment's plan, as the SSE deployment events carry it.
 Json EncodePlan(const ProjectionSet& view, const Convergence& c);
-Json DeploymentResult(Revision revision, std::int64_t time_nanos);
+Json DeploymentResult(const std::string& deployment_id, std::int64_t time_nanos);
 
 }  // namespace regatta::marathon
