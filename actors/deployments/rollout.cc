@@ -24,7 +24,6 @@ Counts Count(const RolloutInput& in) {
     }
     ++c.new_active;
     c.new_healthy += t.healthy ? 1 : 0;
-    c.last_progress_nanos = std::max(c.last_progress_nanos, t.launched_nanos);
     if (CountsAsReady(t, in)) {
       ++c.new_ready;
       c.last_progress_nanos = std::max(c.last_progress_nanos, t.ready_since_nanos + in.strategy.min_ready_nanos);

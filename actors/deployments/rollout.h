@@ -29,7 +29,10 @@
 // nothing more happens until `promoted`.
 //
 // A rollout that makes no progress for progress_deadline_nanos fails: no
-// new instance launched or ready since then (Kubernetes' progressDeadline).
+// new instance has become ready since then, nor has the rollout started
+// (Kubernetes' progressDeadline). A launch alone is no progress: a version
+// that crashes is relaunched under backoff again and again, and must still
+// reach its deadline.
 // A paused rollout acts on nothing and does not time out.
 #pragma once
 

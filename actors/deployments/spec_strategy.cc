@@ -29,6 +29,12 @@ Result<SpecRollout> RolloutOf(schema::AppSpec::Reader spec, std::optional<std::u
                                 "must be a number of seconds, 0 or more, not " + std::to_string(deadline));
   }
   out.progress_deadline_nanos = static_cast<std::int64_t>(deadline * 1e9);
+  const double min_ready = u.getMinReadySeconds();
+  if (!std::isfinite(min_ready) || min_ready < 0) {
+    return Status::InvalidField("upgradeStrategy.minReadySeconds",
+                                "must be a number of seconds, 0 or more, not " + std::to_string(min_ready));
+  }
+  out.strategy.min_ready_nanos = static_cast<std::int64_t>(min_ready * 1e9);
   out.auto_revert = u.getAutoRevert();
   return out;
 }

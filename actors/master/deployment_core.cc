@@ -5,7 +5,6 @@
 
 #include "actors/master/deployment_rules.h"
 #include "actors/master/master_core.h"
-#include "events/base/time_format.h"
 
 namespace regatta::master {
 namespace {
@@ -47,7 +46,8 @@ Status BuildRevertSpec(const projections::ProjectionSet& state, const domain::Ap
   return Status::Ok();
 }
 
-// A failed deployment's app goes back to its last stable version when its
+// A failed deployment's app goes back to its last stable version (the same
+// version id, defined again) when its
 // upgradeStrategy says autoRevert, unless the failed one already was a
 // revert, or the failed version is the stable one.
 void MaybeRevert(const projections::ProjectionSet& state, const std::string& id, const DeploymentRecord& d,
@@ -60,7 +60,9 @@ void MaybeRevert(const projections::ProjectionSet& state, const std::string& id,
   if (stable.empty() || stable == d.to_version) return;
   RevertSpec revert;
   if (!BuildRevertSpec(state, *app, stable, revert).ok()) return;
-  const std::string version = FormatRfc3339(context.now_nanos);
+  // Back to that very version, not a copy under a new one: its instances
+  // still running are the revert's new ones, so none of them restarts.
+  const std::string& version = stable;
   emit.Emit([&](auto e) {
     auto r = e.initDeploymentReverted();
     r.setDeploymentId(id);

@@ -314,6 +314,7 @@ Status DecodeUpgradeStrategy(const Field& f, AppSpec::Builder spec) {
   // Regatta's extensions (the deployment engine acts on them).
   REGATTA_RETURN_IF_ERROR(o.Number("progressDeadlineSeconds", 0, 1e9, [&](double v) { u.setProgressDeadlineSeconds(v); }));
   REGATTA_RETURN_IF_ERROR(o.Bool("autoRevert", [&](bool v) { u.setAutoRevert(v); }));
+  REGATTA_RETURN_IF_ERROR(o.Number("minReadySeconds", 0, 1e9, [&](double v) { u.setMinReadySeconds(v); }));
   return o.Finish();
 }
 

@@ -111,6 +111,18 @@ Json Strings(List list) {
   return out;
 }
 
+// Marathon's two fields, and Regatta's extensions only where they differ
+// from their defaults: python3-marathon refuses an upgradeStrategy with
+// keys it does not know, and a client that never set them never sees them.
+Json UpgradeStrategy(schema::UpgradeStrategy::Reader u) {
+  Json out = {{"minimumHealthCapacity", u.getMinimumHealthCapacity()},
+              {"maximumOverCapacity", u.getMaximumOverCapacity()}};
+  if (u.getProgressDeadlineSeconds() != 600.0) out["progressDeadlineSeconds"] = u.getProgressDeadlineSeconds();
+  if (!u.getAutoRevert()) out["autoRevert"] = false;
+  if (u.getMinReadySeconds() > 0) out["minReadySeconds"] = u.getMinReadySeconds();
+  return out;
+}
+
 }  // namespace
 
 Json EncodeApp(schema::AppSpec::Reader spec, const std::string& version) {
@@ -166,8 +178,7 @@ Json EncodeApp(schema::AppSpec::Reader spec, const std::string& version) {
   if (spec.getHealthChecks().size()) app["healthChecks"] = HealthChecks(spec.getHealthChecks());
   if (spec.getReadinessChecks().size()) app["readinessChecks"] = ReadinessChecks(spec.getReadinessChecks());
   if (spec.getDependencies().size()) app["dependencies"] = Strings(spec.getDependencies());
-  app["upgradeStrategy"] = {{"minimumHealthCapacity", spec.getUpgradeStrategy().getMinimumHealthCapacity()},
-                            {"maximumOverCapacity", spec.getUpgradeStrategy().getMaximumOverCapacity()}};
+  app["upgradeStrategy"] = UpgradeStrategy(spec.getUpgradeStrategy());
   app["labels"] = Labels(spec.getLabels());
   app["networks"] = Network(spec);
   app["taskKillGracePeriodSeconds"] = spec.getKillGracePeriodSeconds();

@@ -197,7 +197,10 @@ Json EncodeVersions(const ProjectionSet& view, const std::string& app_id) {
   if (history != view.history().apps().end()) {
     for (const auto& change : history->second.changes) {
       if (change.kind != projections::ChangeKind::kDefined) continue;
-      versions.push_back(change.version);
+      // An automatic revert defines a version again: listed once.
+      if (std::find(versions.begin(), versions.end(), change.version) == versions.end()) {
+        versions.push_back(change.version);
+      }
       audit.push_back({{"version", change.version}, {"revision", change.audit.revision},
                        {"principal", change.audit.principal}, {"reason", change.audit.reason},
                        {"time", Timestamp(change.audit.time_nanos)}});

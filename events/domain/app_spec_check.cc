@@ -173,6 +173,7 @@ Status CheckChecks(schema::AppSpec::Reader spec) {
   REGATTA_RETURN_IF_ERROR(CheckFraction("upgradeStrategy.maximumOverCapacity", strategy.getMaximumOverCapacity()));
   REGATTA_RETURN_IF_ERROR(CheckSecondsField("upgradeStrategy.progressDeadlineSeconds",
                                             strategy.getProgressDeadlineSeconds()));
+  REGATTA_RETURN_IF_ERROR(CheckSecondsField("upgradeStrategy.minReadySeconds", strategy.getMinReadySeconds()));
   const auto dependencies = spec.getDependencies();
   for (unsigned i = 0; i < dependencies.size(); ++i) {
     REGATTA_RETURN_IF_ERROR(CheckPath("dependencies[" + std::to_string(i) + "]", View(dependencies[i])));

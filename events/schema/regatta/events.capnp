@@ -329,6 +329,10 @@ struct UpgradeStrategy {
   progressDeadlineSeconds @5 :Float64 = 600.0;
   # Revert to the previous version when the deadline passes.
   autoRevert @6 :Bool = true;
+  # Kubernetes' minReadySeconds: a new instance counts as ready only once
+  # it has been ready this long (a version that crashes soon after it
+  # starts never replaces a good one).
+  minReadySeconds @7 :Float64;
   enum Kind {
     rollingUpdate @0;
     recreate @1;

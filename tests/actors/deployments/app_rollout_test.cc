@@ -49,11 +49,11 @@ TEST(JudgeDeployments, OnlyNewReadyInstancesAtTheCountSucceed) {
 
 TEST(JudgeDeployments, NoProgressForTheDeadlineFails) {
   std::vector<EncodedEvent> given = TwoOldTasksRollingToV2();
-  // The new version's only task keeps failing to start: no launch, no
-  // ready instance after the one at 2 s.
+  // The new version's task never becomes ready: its launch at 2 s is no
+  // progress, so the 600 s count from the start at 1 s.
   given.push_back(t::TaskLaunched("new1", "/web", "a1", 0.1, 32, 0, 2 * kSecond, "services", "*", "v2"));
-  EXPECT_TRUE(Judge(given, 601 * kSecond).empty()) << "599 s since the last progress, of 600";
-  const auto verdicts = Judge(given, 602 * kSecond);
+  EXPECT_TRUE(Judge(given, 600 * kSecond).empty()) << "599 s since the start, of 600";
+  const auto verdicts = Judge(given, 601 * kSecond);
   ASSERT_EQ(verdicts.size(), 1u);
   EXPECT_EQ(verdicts[0].verdict, Verdict::kFailed);
   EXPECT_NE(verdicts[0].message.find("no progress for 600 s"), std::string::npos) << verdicts[0].message;

@@ -182,10 +182,10 @@ TEST(RolloutTest, ADeadlineWithoutProgressFailsAndSaysWhere) {
   RolloutInput in = Marathon(2, 1.0, 1.0, 2);
   in.started_nanos = 0;
   in.progress_deadline_nanos = 600 * kSecond;
-  in.tasks.push_back(New(0, false, 10 * kSecond));
-  in.now_nanos = 609 * kSecond;
-  EXPECT_EQ(PlanRollout(in).phase, Phase::kProgressing);  // the launch at 10 s was progress
-  in.now_nanos = 610 * kSecond;
+  in.tasks.push_back(New(0, false, 10 * kSecond));  // launched (relaunched, say) at 10 s: no progress
+  in.now_nanos = 599 * kSecond;
+  EXPECT_EQ(PlanRollout(in).phase, Phase::kProgressing);
+  in.now_nanos = 600 * kSecond;
   const RolloutPlan plan = PlanRollout(in);
   EXPECT_EQ(plan.phase, Phase::kFailed);
   EXPECT_EQ(plan.launch, 0u);

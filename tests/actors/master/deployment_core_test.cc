@@ -118,6 +118,7 @@ TEST_F(DeploymentCore, AFailedDeploymentRevertsToTheLastStableVersionKeepingItsM
   EXPECT_EQ(Record(failed).message, "no progress for 600 s") << "the revert keeps why it failed";
   EXPECT_EQ(Record(failed).reverted_to, "v1");
   EXPECT_EQ(CurrentCmd(), "./serve --good");
+  EXPECT_EQ(state_.history().Current("/web")->version, "v1") << "the very version, so its tasks stay";
   EXPECT_EQ(state_.history().Current("/web")->instances, 5u);
   const std::string revert = Running();
   ASSERT_FALSE(revert.empty());

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The deployment engine end to end, with curl against a real master and
+# three real agents running real HTTP servers: a 10-instance rolling
+# update that never drops below minHealthy (checked from the log after the
+# fact), a version that cannot start hits its progress deadline and
+# reverts on its own without losing an instance of the good one, a kill -9
+# of the master mid-deployment that completes once after the restart, and
+# a cancel that rolls back. Usage: deployments_test.sh PATH_TO_REGATTA [kafka]
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # before lib.sh cds away
+source "$here/lib.sh" "$@"
+
+api="http://127.0.0.1:$http"
+start_master() {
+  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 5 >>master.log 2>&1 &
+  master=$!; pids+=("$master"); disown
+}
+start_master
+for a in 0 1 2; do
+  "$regatta" agent --master "127.0.0.1:$port" --work-dir "a$a" --hostname 127.0.0.1 \
+    --ports "$((base + 60 * a))-$((base + 60 * a + 59))" --cpus 2 --mem 2048 >>"agent$a.log" 2>&1 &
+  pids+=($!); disown
+done
+
+call() {  # call METHOD PATH [curl args...]: the status; the body in body.json
+  local method=$1 path=$2; shift 2
+  curl -s -o body.json -w '%{http_code}' -X "$method" "$api$path" -H 'Content-Type: application/json' "$@"
+}
+json() { python3 -c "import json,sys; d=json.load(open('body.json')); print(eval(sys.argv[1]))" "$1"; }
+expect() { [ "$2" = "$3" ] && ok || fail "$1: wanted $2, got $3: $(head -c 400 body.json)"; }
+pong() { [ "$(curl -s "$api/ping")" = pong ]; }
+three_agents() { [ "$(R agents 2>/dev/null | grep -c ' active ')" -eq 3 ]; }
+wait_for 20 pong && ok || fail "the API does not answer: $(tail -3 master.log)"
+wait_for 20 three_agents && ok || fail "not three agents: $(R agents 2>&1 | tail -3)"
+
+# outcome ID: the deployment's outcome as GET /v2/deployments/ID says it.
+outcome() { curl -s "$api/v2/deployments/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("regattaOutcome",""))'; }
+ended() { [ "$(outcome "$1")" = "$2" ]; }  # ended ID OUTCOME
+# running_at VERSION: how many of /web's tasks run that version.
+running_at() {
+  call GET /v2/apps/web/tasks >/dev/null
+  json "sum(1 for t in d['tasks'] if t['state']=='TASK_RUNNING' and t['version']=='$1')"
+}
+all_at() { [ "$(running_at "$1")" = "$2" ] && [ "$(json "len(d['tasks'])")" = "$2" ]; }
+version() { call GET /v2/apps/web >/dev/null; json "d['app']['version']"; }
+
+# ---------------------------------------------------------------- v1: ten HTTP servers
+app() {  # app ARG [upgradeStrategy JSON]: /web serving HTTP, its arg in the command
+  printf '{"id":"/web","cmd":"exec python3 -m http.server --bind 127.0.0.1 $PORT0 # %s","instances":10,"cpus":0.1,"mem":32,"upgradeStrategy":%s}' \
+    "$1" "${2:-{\"minimumHealthCapacity\":0.5,\"maximumOverCapacity\":0.2\}}"
+}
+expect "create /web" 201 "$(call POST /v2/apps -d "$(app v1)")"
+v1=$(version)
+wait_for 60 all_at "$v1" 10 && ok || fail "v1 is not running 10 times: $(head -c 300 body.json)"
+wait_for 20 no_deployments && ok || fail "v1's deployment does not end: $(curl -s "$api/v2/deployments" | head -c 300)"
+
+# ---------------------------------------------------------------- a rolling update at (0.5, 0.2)
+expect "PUT v2" 200 "$(call PUT /v2/apps/web -d "$(app v2)")"
+d2=$(json "d['deploymentId']")
+listed() { curl -s "$api/v2/deployments" | grep -q "\"$d2\""; }
+listed && ok || fail "v2's deployment $d2 is not listed"
+expect "a second PUT while it runs" 409 "$(call PUT /v2/apps/web -d "$(app v2b)")"
+expect "the 409 names the deployment" "$d2" "$(json "d['deployments'][0]['id']")"
+wait_for 90 ended "$d2" succeeded && ok || fail "v2's deployment did not succeed: $(curl -s "$api/v2/deployments/$d2" | head -c 600)"
+v2=$(version)
+all_at "$v2" 10 && ok || fail "not 10 tasks at v2: $(head -c 300 body.json)"
+# minHealthy = ceil(10 x 0.5) = 5, maxCapacity = floor(10 x 1.2) = 12.
+bounds=$(dump | python3 "$here/check_rollout.py" /web "$d2" 5 12) && ok "rolling update within bounds: $bounds" \
+  || fail "the rolling update broke its bounds: $bounds"
+
+# ---------------------------------------------------------------- a bad version reverts at its deadline
+bad='{"minimumHealthCapacity":1.0,"maximumOverCapacity":0.2,"progressDeadlineSeconds":6,"minReadySeconds":2}'
+expect "PUT a version that cannot start" 200 \
+  "$(call PUT /v2/apps/web -d "$(app bad "$bad" | sed 's/exec python3 -m http.server/exit 3; python3/')")"
+d3=$(json "d['deploymentId']")
+wait_for 60 ended "$d3" reverted && ok || fail "the bad version did not revert: $(curl -s "$api/v2/deployments/$d3" | head -c 600)"
+call GET "/v2/deployments/$d3" >/dev/null
+json "d['regattaMessage']" | grep -q 'no progress for 6 s' && ok || fail "the revert lost why it failed: $(head -c 400 body.json)"
+expect "reverted to v2" "$v2" "$(json "d['regattaRevertedTo']")"
+call GET /v2/apps/web >/dev/null
+json "d['app']['cmd']" | grep -q '# v2$' && ok || fail "the app is not v2's definition: $(json "d['app']['cmd']")"
+bounds=$(dump | python3 "$here/check_rollout.py" /web "$d3" 10 12 "$v2") && ok "no v2 instance lost: $bounds" \
+  || fail "the failed rollout lost good instances: $bounds"
+wait_for 30 no_deployments && ok || fail "the revert's deployment does not end: $(curl -s "$api/v2/deployments" | head -c 300)"
+
+# ---------------------------------------------------------------- kill -9 of the master mid-deployment
+slow='{"minimumHealthCapacity":1.0,"maximumOverCapacity":0.1}'
+expect "PUT v4" 200 "$(call PUT /v2/apps/web -d "$(app v4 "$slow")")"
+d4=$(json "d['deploymentId']")
+v4=$(version)
+some_at_v4() { [ "$(running_at "$v4")" -ge 1 ]; }
+wait_for 30 some_at_v4 && ok || fail "no v4 task started"
+kill -9 "$master"; sleep 0.5
+start_master
+wait_for 20 pong && ok || fail "the master did not come back: $(tail -3 master.log)"
+wait_for 90 ended "$d4" succeeded && ok || fail "v4's deployment did not complete after the restart: $(curl -s "$api/v2/deployments/$d4" | head -c 600)"
+wait_for 20 all_at "$v4" 10 && ok || fail "not 10 tasks at v4: $(head -c 300 body.json)"
+expect "it succeeded once in the log" 1 "$(dump | grep '"deploymentSucceeded"' | grep -c "\"$d4\"")"
+
+# ---------------------------------------------------------------- cancel rolls back
+expect "PUT v5" 200 "$(call PUT /v2/apps/web -d "$(app v5 "$slow")")"
+d5=$(json "d['deploymentId']")
+expect "cancel it" 200 "$(call DELETE "/v2/deployments/$d5")"
+expect "canceled" canceled "$(outcome "$d5")"
+call GET /v2/apps/web >/dev/null
+json "d['app']['cmd']" | grep -q '# v4$' && ok || fail "the cancel did not roll back to v4: $(json "d['app']['cmd']")"
+wait_for 60 no_deployments && ok || fail "the rollback's deployment does not end"
+expect "an ended deployment cannot be canceled" 404 "$(call DELETE "/v2/deployments/$d5")"
+expect "an unknown one neither" 404 "$(call DELETE /v2/deployments/nothing)"
+
+finish deployments master.log agent0.log
