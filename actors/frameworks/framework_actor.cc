@@ -157,8 +157,11 @@ void KillExcess(FrameworkPointer self) {
     kill.setKillTask(task.task_id);
     kill.setPrincipal("regatta:" + st.config.framework_id);
     kill.setReason("more instances than the app wants");
-    // Fire and forget: a kill that does not arrive is resent after kKillResendNanos.
-    caf::anon_send(st.master, protocol::client_atom::value, Wire{protocol::Flatten(message)});
+    // The answer is not waited for: a kill that does not arrive is resent
+    // after kKillResendNanos. A request rather than an anonymous message,
+    // so the master has a sender to answer.
+    self->request(st.master, std::chrono::seconds(30), protocol::client_atom::value, Wire{protocol::Flatten(message)})
+        .then([](Wire&) {}, [](caf::error&) {});
     st.kills_sent[task.task_id] = now;
   }
   for (auto it = st.kills_sent.begin(); it != st.kills_sent.end();) {

@@ -166,6 +166,18 @@ caf::result<Wire> OnStatuses(MasterPointer self, capnp::List<protocol::StatusUpd
       });
 }
 
+caf::result<Wire> OnHealth(MasterPointer self, capnp::List<protocol::HealthUpdate>::Reader list) {
+  std::vector<domain::HealthUpdate> updates;
+  std::vector<std::string> keys;
+  for (auto message : list) {
+    updates.push_back(protocol::ToCommand(message));
+    keys.push_back("task:" + updates.back().task_id);
+  }
+  return Submit(
+      self, keys, [self, updates] { return DecideHealthUpdates(self->state.projections, updates, Context(self->state)); },
+      [self](const Outcome& outcome, const Committed& committed) { return Acknowledged(self->state, outcome, committed); });
+}
+
 caf::result<Wire> OnLaunch(MasterPointer self, protocol::Launch::Reader message) {
   AcceptOffer command = protocol::ToCommand(message);
   std::vector<std::string> keys{"agent:" + command.agent_id};
@@ -255,6 +267,7 @@ master_actor::behavior_type MasterBehavior(MasterPointer self) {
           case protocol::AgentMessage::HEARTBEAT: return OnHeartbeat(self, root.getHeartbeat());
           case protocol::AgentMessage::STATUS_UPDATE: return OnStatus(self, root.getStatusUpdate());
           case protocol::AgentMessage::STATUS_UPDATES: return OnStatuses(self, root.getStatusUpdates());
+          case protocol::AgentMessage::HEALTH_UPDATES: return OnHealth(self, root.getHealthUpdates());
         }
         return ReplyFor(Status::InvalidArgument("agent message of an unknown kind"));
       },

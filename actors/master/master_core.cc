@@ -210,6 +210,27 @@ Result<Outcome> DecideStatusUpdate(const ProjectionSet& state, const StatusUpdat
   return out;
 }
 
+Result<Outcome> DecideHealthUpdates(const ProjectionSet& state, const std::vector<HealthUpdate>& updates,
+                                    const CommandContext& context) {
+  Outcome out;
+  Emitter emit(context, &out);
+  for (const HealthUpdate& u : updates) {
+    auto known = state.scheduling().tasks().find(u.task_id);
+    if (known == state.scheduling().tasks().end() || known->second.agent_id != u.agent_id) continue;
+    const projections::TaskInfo& task = known->second;
+    if (task.healthy == u.healthy && task.ready == u.ready) continue;
+    emit.Emit([&](auto e) {
+      auto h = e.initTaskHealthChanged();
+      h.setTaskId(u.task_id);
+      h.setHealthy(u.healthy);
+      h.setReady(u.ready);
+      h.setCheckIndex(u.check_index);
+      h.setMessage(u.message);
+    });
+  }
+  return out;
+}
+
 Result<Outcome> DecideAcceptOffer(const ProjectionSet& state, const AcceptOffer& command,
                                   const CommandContext& context) {
   const auto& sched = state.scheduling();

@@ -29,6 +29,7 @@ using domain::RegisterAgent;
 using domain::RegisterFramework;
 using domain::ResourceVector;
 using domain::StatusUpdate;
+using domain::HealthUpdate;
 using domain::TaskReport;
 using domain::TaskToLaunch;
 using projections::ProjectionSet;
@@ -176,6 +177,14 @@ struct AppPreconditions {
 // NotFound (field taskId) for a task that is not live.
 [[nodiscard]] Result<Outcome> DecideKillTask(const ProjectionSet& state, const KillTask& command,
                                              const CommandContext& context);
+
+// An agent's health reports: TaskHealthChanged for each live task of that
+// agent whose (healthy, ready) differs from the log's. Reports for tasks
+// that ended, or that the agent does not run, are dropped (the agent
+// resends nothing once acknowledged).
+[[nodiscard]] Result<Outcome> DecideHealthUpdates(const ProjectionSet& state,
+                                                  const std::vector<domain::HealthUpdate>& updates,
+                                                  const CommandContext& context);
 
 // The deployment controller's verdict on a running deployment: succeeded
 // (every step completed), failed (and, with the app's autoRevert, reverted

@@ -52,6 +52,25 @@ domain::StatusUpdate ToCommand(StatusUpdate::Reader m) {
   return {m.getTaskId(), m.getAgentId(), m.getState(), m.getReason(), m.getMessage(), m.getExitCode()};
 }
 
+domain::HealthUpdate ToCommand(HealthUpdate::Reader m) {
+  return {m.getTaskId(), m.getAgentId(), m.getHealthy(), m.getReady(), m.getCheckIndex(), m.getMessage()};
+}
+
+Bytes HealthUpdatesMessage(const std::vector<domain::HealthUpdate>& updates) {
+  return Build([&](capnp::MessageBuilder& message) {
+    auto list = message.initRoot<AgentMessage>().initHealthUpdates(static_cast<unsigned>(updates.size()));
+    for (unsigned i = 0; i < updates.size(); ++i) {
+      const domain::HealthUpdate& u = updates[i];
+      list[i].setTaskId(u.task_id);
+      list[i].setAgentId(u.agent_id);
+      list[i].setHealthy(u.healthy);
+      list[i].setReady(u.ready);
+      list[i].setCheckIndex(u.check_index);
+      list[i].setMessage(u.message);
+    }
+  });
+}
+
 Bytes RegisterAgentMessage(const domain::RegisterAgent& c) {
   return Build([&](capnp::MessageBuilder& message) {
     auto r = message.initRoot<AgentMessage>().initRegisterAgent();

@@ -41,6 +41,7 @@ class Received {
 
 domain::RegisterAgent ToCommand(RegisterAgent::Reader message);
 domain::StatusUpdate ToCommand(StatusUpdate::Reader message);
+domain::HealthUpdate ToCommand(HealthUpdate::Reader message);
 
 // ------------------------------------------------------------ builders
 
@@ -48,6 +49,7 @@ Bytes RegisterAgentMessage(const domain::RegisterAgent& command);
 Bytes HeartbeatMessage(const std::string& agent_id);
 Bytes StatusUpdateMessage(const domain::StatusUpdate& command);
 Bytes StatusUpdatesMessage(const std::vector<domain::StatusUpdate>& commands);
+Bytes HealthUpdatesMessage(const std::vector<domain::HealthUpdate>& updates);
 Bytes RegisteredReply(const std::string& agent_id);
 // `revision`: see MasterReply.revision.
 Bytes AcknowledgedReply(Revision revision = 0);

@@ -48,7 +48,19 @@ struct AgentMessage {
     # reply, one group commit. Acknowledged as a whole; an update the
     # master cannot take (a task of another agent) is dropped, not retried.
     statusUpdates @3 :List(StatusUpdate);
+    # Health changes its checks found (health_monitor.h), acknowledged as a
+    # whole like statusUpdates; the newest per task is resent until then.
+    healthUpdates @4 :List(HealthUpdate);
   }
+}
+
+struct HealthUpdate {
+  taskId @0 :Text;
+  agentId @1 :Text;
+  healthy @2 :Bool;
+  ready @3 :Bool;
+  checkIndex @4 :UInt32;
+  message @5 :Text;
 }
 
 # ------------------------------------------------------------ master -> agent

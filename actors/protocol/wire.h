@@ -39,9 +39,15 @@ using launch_atom = caf::atom_constant<caf::atom("launch")>;    // allocator -> 
 using cycle_atom = caf::atom_constant<caf::atom("cycle")>;      // the allocator's batched cycle
 using flush_atom = caf::atom_constant<caf::atom("flush")>;      // the master's group commit
 using stats_atom = caf::atom_constant<caf::atom("stats")>;      // how many cycles and offers, so far
+using check_atom = caf::atom_constant<caf::atom("check")>;      // an agent's health-check timer
+using probed_atom = caf::atom_constant<caf::atom("probed")>;    // a probe's result, to its agent
 
-// An agent takes orders (RunTask, KillTask) from the master.
-using agent_actor = caf::typed_actor<caf::reacts_to<master_atom, Wire>, caf::reacts_to<tick_atom>>;
+// An agent takes orders (RunTask, KillTask) from the master. Its own
+// timers tick it; its health probes' results come back as (task, check
+// index, readiness, passed, HTTP status, message).
+using agent_actor =
+    caf::typed_actor<caf::reacts_to<master_atom, Wire>, caf::reacts_to<tick_atom>, caf::reacts_to<check_atom>,
+                     caf::reacts_to<probed_atom, std::string, std::uint32_t, bool, bool, std::int32_t, std::string>>;
 
 // A framework folds the master's committed events into its own view and
 // answers the allocator's offers with calls (accept, decline, revive).

@@ -14,6 +14,7 @@
 #include "actors/protocol/node_config.h"
 #include "actors/protocol/wire.h"
 #include "agents/agent/agent_core.h"
+#include "agents/agent/agent_health.h"
 #include "agents/agent/agent_spawn.h"
 #include "agents/containerizer/containerizer.h"
 #include "agents/containerizer/simulated_runner.h"
@@ -36,6 +37,8 @@ struct AgentState {
   master_actor in_process;   // set: the master is in this process (no network)
   std::uint64_t generation = 0;  // bumped on every new connection
   bool in_flight = false;        // one request at a time: none pile up on a dead master
+  std::shared_ptr<AgentHealth> health;  // shared: the spawn lambda must be copyable
+  bool check_timer = false;             // a check_atom is on its way
   static inline const char* name = "regatta.agent";
 };
 
@@ -43,6 +46,13 @@ using AgentPointer = agent_actor::stateful_pointer<AgentState>;
 
 // Status updates per request: bounds a message after a long disconnection.
 constexpr std::size_t kMaxUpdatesPerRequest = 1000;
+// How often due health probes are looked for while any task has checks.
+constexpr std::chrono::milliseconds kCheckPeriod{100};
+
+std::int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string IdFile(const AgentOptions& o) { return o.work_dir + "/agent_id"; }
 
@@ -170,12 +180,77 @@ void SendUpdates(AgentPointer self) {
           [=](caf::error&) { (void)self->state.updates.Answered(*sent, false); });
 }
 
+// Sends the health reports not yet in flight, in one request.
+void SendHealth(AgentPointer self) {
+  if (!self->state.registered) return;
+  auto sent = std::make_shared<std::vector<HealthBook::Sent>>();
+  const std::vector<domain::HealthUpdate> updates =
+      self->state.health->outbox().TakeToSend(self->state.agent_id, kMaxUpdatesPerRequest, *sent);
+  if (updates.empty()) return;
+  self->request(self->state.master, std::chrono::seconds(5), protocol::agent_atom::value,
+                caf::actor_cast<agent_actor>(self), Wire{protocol::HealthUpdatesMessage(updates)})
+      .then(
+          [=](Wire& reply) {
+            auto answer = protocol::Received<protocol::MasterReply>::Read(reply.bytes, "reply");
+            const bool acknowledged = answer.ok() && protocol::StatusOfReply(answer->root()).ok();
+            (void)self->state.health->outbox().Answered(*sent, acknowledged);
+          },
+          [=](caf::error&) { (void)self->state.health->outbox().Answered(*sent, false); });
+}
+
+// Health probes are looked for every kCheckPeriod while some task has checks.
+void ArmChecks(AgentPointer self) {
+  if (self->state.check_timer || !self->state.health->watching()) return;
+  self->state.check_timer = true;
+  self->delayed_send(self, kCheckPeriod, protocol::check_atom::value);
+}
+
+void Probe(AgentPointer self) {
+  self->state.check_timer = false;
+  // The probe's result comes back from the runner's thread as a message;
+  // weakly held, so pending probes do not keep a stopped agent alive.
+  caf::weak_actor_ptr me = caf::actor_cast<caf::weak_actor_ptr>(self->ctrl());
+  self->state.health->Probe(SteadyNanos(), [me](ProbeDone done) {
+    if (auto strong = me.lock()) {
+      caf::anon_send(caf::actor_cast<agent_actor>(strong), protocol::probed_atom::value, done.task_id, done.index,
+                     done.readiness, done.result.passed, static_cast<std::int32_t>(done.result.http_status),
+                     done.result.message);
+    }
+  });
+  ArmChecks(self);
+}
+
+// A probe's result: a report for the master when health changed, and a kill
+// once the task failed its checks too often (replaced under backoff, as
+// its end is reported a failure).
+void OnProbed(AgentPointer self, ProbeDone done) {
+  const std::optional<double> kill = self->state.health->Done(done, SteadyNanos());
+  if (kill) {
+    const auto grace = std::chrono::milliseconds(static_cast<long>(*kill * 1000));
+    if (Status s = self->state.runner->Kill(done.task_id, TaskRunner::Clock::now(), grace); !s.ok()) {
+      std::cerr << "regatta agent: kill unhealthy " << done.task_id << ": " << s.message() << "\n";
+    } else if (ReportKilling(self->state.updates, done.task_id)) {
+      Queue(self, done.task_id, schema::TaskState::KILLING, "REASON_TASK_UNHEALTHY", *self->state.health->UnhealthyKill(done.task_id), 0);
+      SendUpdates(self);
+    }
+  }
+  SendHealth(self);
+}
+
 void Reap(AgentPointer self) {
-  for (const TaskExit& exit : self->state.runner->Poll(TaskRunner::Clock::now())) {
+  for (TaskExit& exit : self->state.runner->Poll(TaskRunner::Clock::now())) {
     if (!self->state.options.quiet) {
       std::cerr << "regatta agent: task " << exit.task_id << " ended: " << exit.message << "\n";
     }
-    Queue(self, exit.task_id, exit.state, "", exit.message, exit.exit_code);
+    self->state.health->Stopped(exit.task_id);
+    std::string reason;
+    if (const std::string* why = self->state.health->UnhealthyKill(exit.task_id)) {
+      exit.state = schema::TaskState::FAILED;  // a failure: its replacement waits out the app's backoff
+      exit.message = *why;
+      reason = "REASON_TASK_UNHEALTHY";
+      self->state.health->ForgetKill(exit.task_id);
+    }
+    Queue(self, exit.task_id, exit.state, reason, exit.message, exit.exit_code);
   }
 }
 
@@ -205,6 +280,9 @@ void Run(AgentPointer self, protocol::RunTask::Reader task) {
   Status launched = self->state.runner->Launch(launch);
   if (launched.ok()) {
     Queue(self, launch.task_id, schema::TaskState::RUNNING, "", "", 0);
+    self->state.health->Started(launch.task_id, task.getSpec(), launch.host_ports,
+                                task.getSpec().getKillGracePeriodSeconds(), SteadyNanos());
+    ArmChecks(self);
   } else {
     std::cerr << "regatta agent: launch " << launch.task_id << ": " << launched.message() << "\n";
     Queue(self, launch.task_id, schema::TaskState::FAILED, "REASON_CONTAINER_LAUNCH_FAILED", launched.message(), -1);
@@ -222,6 +300,7 @@ void OnOrder(AgentPointer self, const Wire& wire) {
     auto kill = root.getKillTask();
     auto grace = std::chrono::milliseconds(static_cast<long>(kill.getGracePeriodSeconds() * 1000));
     const std::string task = kill.getTaskId();
+    self->state.health->Stopped(task);  // a task being killed is judged no more
     Status s = self->state.runner->Kill(task, TaskRunner::Clock::now(), grace);
     if (!s.ok()) {
       std::cerr << "regatta agent: kill " << task << ": " << s.message() << "\n";
@@ -287,13 +366,35 @@ agent_actor::behavior_type AgentBehavior(AgentPointer self) {
   self->send(self, protocol::tick_atom::value);
   return {
       [=](protocol::master_atom, Wire wire) { OnOrder(self, wire); },
+      [=](protocol::check_atom) { Probe(self); },
+      [=](protocol::probed_atom, std::string task, std::uint32_t index, bool readiness, bool passed,
+          std::int32_t http_status, std::string message) {
+        OnProbed(self, ProbeDone{std::move(task), index, readiness, {passed, http_status, std::move(message)}});
+      },
       [=](protocol::tick_atom) {
         Reap(self);
         Tick(self);
         SendUpdates(self);
+        SendHealth(self);
         self->delayed_send(self, self->state.options.heartbeat_interval, protocol::tick_atom::value);
       },
   };
+}
+
+}  // namespace
+
+namespace {
+
+// A real agent probes on its own kj loop thread; a simulated one passes
+// every probe at once.
+std::shared_ptr<AgentHealth> MakeHealth(const AgentOptions& options) {
+  if (options.simulated) return std::make_shared<AgentHealth>(nullptr, options.hostname);
+  auto runner = health::CheckRunner::Start();
+  if (!runner.ok()) {
+    std::cerr << "regatta agent: health checks cannot run: " << runner.status().message() << "\n";
+    return std::make_shared<AgentHealth>(nullptr, options.hostname, "health checks cannot run on this agent");
+  }
+  return std::make_shared<AgentHealth>(std::move(*runner), options.hostname);
 }
 
 }  // namespace
@@ -310,6 +411,7 @@ agent_actor SpawnAgent(caf::actor_system& system, AgentOptions options, std::uni
     self->state.agent_id = LoadId(options);
     self->state.runner = std::move(runner);
     self->state.in_process = in_process;
+    self->state.health = MakeHealth(options);
     for (const RecoveredTask& task : recovered) {
       std::cerr << "regatta agent: recovered task " << task.info.task_id << (task.running() ? " (running)" : " (ended)") << "\n";
       if (!task.running()) {

@@ -4,40 +4,24 @@ namespace regatta::agent {
 
 bool UpdateBook::Queue(domain::StatusUpdate update) {
   if (!domain::IsTerminal(update.state) && PendingEnd(update.task_id)) return false;
-  const std::string task = update.task_id;
-  updates_[task] = Pending{std::move(update), ++next_sequence_, false};
+  updates_.Put(std::move(update));
   return true;
 }
 
 bool UpdateBook::PendingEnd(const std::string& task_id) const {
-  auto it = updates_.find(task_id);
-  return it != updates_.end() && domain::IsTerminal(it->second.update.state);
+  const domain::StatusUpdate* pending = updates_.Find(task_id);
+  return pending != nullptr && domain::IsTerminal(pending->state);
 }
 
 std::vector<domain::StatusUpdate> UpdateBook::TakeToSend(const std::string& agent_id, std::size_t max,
                                                          std::vector<Sent>& sent) {
-  std::vector<domain::StatusUpdate> out;
-  for (auto& [task, pending] : updates_) {
-    if (pending.in_flight) continue;
-    if (out.size() == max) break;
-    pending.in_flight = true;
-    sent.push_back({task, pending.sequence});
-    out.push_back(pending.update);
-    out.back().agent_id = agent_id;
-  }
-  return out;
+  return updates_.TakeToSend(agent_id, max, sent);
 }
 
 std::vector<std::string> UpdateBook::Answered(const std::vector<Sent>& sent, bool acknowledged) {
   std::vector<std::string> ended;
-  for (const Sent& s : sent) {
-    auto it = updates_.find(s.task_id);
-    // Replaced meanwhile: the newer update has its own request.
-    if (it == updates_.end() || it->second.sequence != s.sequence) continue;
-    it->second.in_flight = false;
-    if (!acknowledged) continue;
-    if (domain::IsTerminal(it->second.update.state)) ended.push_back(s.task_id);
-    updates_.erase(it);
+  for (const domain::StatusUpdate& done : updates_.Answered(sent, acknowledged)) {
+    if (domain::IsTerminal(done.state)) ended.push_back(done.task_id);
   }
   return ended;
 }

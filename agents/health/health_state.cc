@@ -28,6 +28,11 @@ TaskHealth::TaskHealth(std::vector<CheckPolicy> health_checks, std::size_t readi
   for (CheckPolicy& p : health_checks) checks_.push_back(Check{p, Verdict::kUnknown, false, 0, std::nullopt});
 }
 
+Outcome TaskHealth::Start() {
+  if (!checks_.empty()) return {};
+  return Changed(0, "running; no health checks");
+}
+
 std::int64_t TaskHealth::NextDue(std::size_t index) const {
   const Check& c = checks_[index];
   return c.last_started ? *c.last_started + c.policy.interval_nanos : started_nanos_ + c.policy.delay_nanos;

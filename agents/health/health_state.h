@@ -56,6 +56,9 @@ class TaskHealth {
  public:
   TaskHealth(std::vector<CheckPolicy> health_checks, std::size_t readiness_checks, std::int64_t started_nanos);
 
+  // A task without health checks is healthy from its start: that report,
+  // once (a task with health checks waits for their first results).
+  Outcome Start();
   // When health check `index` is next due (the runner starts it then).
   std::int64_t NextDue(std::size_t index) const;
   // The runner started check `index` at `now`: the next is an interval on.

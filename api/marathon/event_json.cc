@@ -61,6 +61,18 @@ std::vector<MarathonEvent> StatusEvents(const std::string& task_id, const std::s
   return out;
 }
 
+// The check that failed, as the app's JSON shows it (null if its version
+// is gone from the history).
+Json HealthCheckOf(const projections::ProjectionSet& view, const projections::TaskInfo& task, std::uint32_t index) {
+  const projections::AppChange* change = view.history().DefinedVersion(task.app_id, task.app_version);
+  if (change == nullptr) return nullptr;
+  auto spec = domain::FlatSpec::FromBytes(change->spec);
+  if (!spec.ok()) return nullptr;
+  const Json app = EncodeApp((*spec)->root(), task.app_version);
+  if (!app.contains("healthChecks") || index >= app["healthChecks"].size()) return nullptr;
+  return app["healthChecks"][index];
+}
+
 std::vector<MarathonEvent> AppEvents(const Event& event, const projections::ProjectionSet& before) {
   auto e = event.envelope.getEvent();
   const std::int64_t at = event.envelope.getTimeNanos();
@@ -170,8 +182,15 @@ std::vector<MarathonEvent> ToMarathonEvents(const Event& event, const projection
     auto task = before.scheduling().tasks().find(s.getTaskId().cStr());
     if (task == before.scheduling().tasks().end()) return {};
     const projections::TaskInfo& t = task->second;
-    return StatusEvents(Text(s.getTaskId()), t.app_id, t.agent_id, t.hostname, t.host_ports, t.app_version,
-                        s.getState(), Text(s.getMessage()), at, before);
+    auto out = StatusEvents(Text(s.getTaskId()), t.app_id, t.agent_id, t.hostname, t.host_ports, t.app_version,
+                            s.getState(), Text(s.getMessage()), at, before);
+    if (s.getState() == schema::TaskState::KILLING && Text(s.getReason()) == "REASON_TASK_UNHEALTHY") {
+      out.push_back(Make("unhealthy_instance_kill_event", at,
+                         {{"appId", t.app_id}, {"taskId", Text(s.getTaskId())}, {"instanceId", Text(s.getTaskId())},
+                          {"version", t.app_version}, {"reason", Text(s.getMessage())}, {"host", t.hostname},
+                          {"slaveId", t.agent_id}}));
+    }
+    return out;
   }
   if (e.isTaskHealthChanged()) {
     auto h = e.getTaskHealthChanged();
@@ -179,12 +198,19 @@ std::vector<MarathonEvent> ToMarathonEvents(const Event& event, const projection
     if (task == before.scheduling().tasks().end()) return {};
     const projections::TaskInfo& t = task->second;
     if (t.healthy == h.getHealthy()) return {};  // readiness only: Marathon has no event for it
-    return {Make("health_status_changed_event", at,
-                 {{"appId", t.app_id}, {"instanceId", Text(h.getTaskId())}, {"version", t.app_version},
-                  {"alive", h.getHealthy()}}),
-            Make("instance_health_changed_event", at,
-                 {{"instanceId", Text(h.getTaskId())}, {"runSpecId", t.app_id}, {"healthy", h.getHealthy()},
-                  {"runSpecVersion", t.app_version}})};
+    std::vector<MarathonEvent> out = {
+        Make("health_status_changed_event", at,
+             {{"appId", t.app_id}, {"instanceId", Text(h.getTaskId())}, {"version", t.app_version},
+              {"alive", h.getHealthy()}}),
+        Make("instance_health_changed_event", at,
+             {{"instanceId", Text(h.getTaskId())}, {"runSpecId", t.app_id}, {"healthy", h.getHealthy()},
+              {"runSpecVersion", t.app_version}})};
+    if (!h.getHealthy()) {
+      out.push_back(Make("failed_health_check_event", at,
+                         {{"appId", t.app_id}, {"taskId", Text(h.getTaskId())}, {"instanceId", Text(h.getTaskId())},
+                          {"healthCheck", HealthCheckOf(before, t, h.getCheckIndex())}}));
+    }
+    return out;
   }
   return {};
 }

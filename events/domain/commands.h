@@ -40,6 +40,16 @@ struct StatusUpdate {
   std::int32_t exit_code = 0;
 };
 
+// A task's health as its agent's checks judge it, sent only when it changed.
+struct HealthUpdate {
+  std::string task_id;
+  std::string agent_id;
+  bool healthy = false;
+  bool ready = false;
+  std::uint32_t check_index = 0;  // the check whose result changed it
+  std::string message;
+};
+
 // ------------------------------------------------------------ frameworks
 
 struct RegisterFramework {

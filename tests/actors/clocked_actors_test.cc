@@ -114,7 +114,8 @@ class MasterHeartbeats : public ClockedActors {
     // An agent that registers once and then never sends a heartbeat.
     auto agent = Keep(system_.spawn(
         [](protocol::agent_actor::pointer, int) -> protocol::agent_actor::behavior_type {
-          return {[](protocol::master_atom, Wire) {}, [](protocol::tick_atom) {}};
+          return {[](protocol::master_atom, Wire) {}, [](protocol::tick_atom) {}, [](protocol::check_atom) {},
+                  [](protocol::probed_atom, std::string, std::uint32_t, bool, bool, std::int32_t, std::string) {}};
         },
         0));
     domain::RegisterAgent command;

@@ -44,13 +44,20 @@ all_at() { [ "$(running_at "$1")" = "$2" ] && [ "$(json "len(d['tasks'])")" = "$
 version() { call GET /v2/apps/web >/dev/null; json "d['app']['version']"; }
 
 # ---------------------------------------------------------------- v1: ten HTTP servers
-app() {  # app ARG [upgradeStrategy JSON]: /web serving HTTP, its arg in the command
-  printf '{"id":"/web","cmd":"exec python3 -m http.server --bind 127.0.0.1 $PORT0 # %s","instances":10,"cpus":0.1,"mem":32,"upgradeStrategy":%s}' \
-    "$1" "${2:-{\"minimumHealthCapacity\":0.5,\"maximumOverCapacity\":0.2\}}"
+# app ARG [upgradeStrategy JSON] [health check path]: /web serving HTTP, its
+# arg in the command, with an HTTP health check the agents run every second.
+app() {
+  local check
+  check=$(printf '{"protocol":"HTTP","path":"%s","portIndex":0,"gracePeriodSeconds":3,"intervalSeconds":1,"timeoutSeconds":1,"delaySeconds":0,"maxConsecutiveFailures":3}' "${3:-/}")
+  printf '{"id":"/web","cmd":"exec python3 -m http.server --bind 127.0.0.1 $PORT0 # %s","instances":10,"cpus":0.1,"mem":32,"upgradeStrategy":%s,"healthChecks":[%s]}' \
+    "$1" "${2:-{\"minimumHealthCapacity\":0.5,\"maximumOverCapacity\":0.2\}}" "$check"
 }
+healthy() { call GET /v2/apps/web >/dev/null; [ "$(json "d['app']['tasksHealthy']")" = "$1" ]; }
 expect "create /web" 201 "$(call POST /v2/apps -d "$(app v1)")"
 v1=$(version)
 wait_for 60 all_at "$v1" 10 && ok || fail "v1 is not running 10 times: $(head -c 300 body.json)"
+wait_for 20 healthy 10 && ok || fail "the agents' checks do not find v1 healthy: $(head -c 300 body.json)"
+[ "$(dump | grep -c '"taskHealthChanged"')" -ge 10 ] && ok || fail "no TaskHealthChanged in the log"
 wait_for 20 no_deployments && ok || fail "v1's deployment does not end: $(curl -s "$api/v2/deployments" | head -c 300)"
 
 # ---------------------------------------------------------------- a rolling update at (0.5, 0.2)
@@ -67,7 +74,19 @@ all_at "$v2" 10 && ok || fail "not 10 tasks at v2: $(head -c 300 body.json)"
 bounds=$(dump | python3 "$here/check_rollout.py" /web "$d2" 5 12) && ok "rolling update within bounds: $bounds" \
   || fail "the rolling update broke its bounds: $bounds"
 
-# ---------------------------------------------------------------- a bad version reverts at its deadline
+# ---------------------------------------------------------------- a failing health check reverts at its deadline
+sick='{"minimumHealthCapacity":1.0,"maximumOverCapacity":0.2,"progressDeadlineSeconds":10}'
+expect "PUT a version whose health check fails" 200 "$(call PUT /v2/apps/web -d "$(app sick "$sick" /missing)")"
+ds=$(json "d['deploymentId']")
+wait_for 60 ended "$ds" reverted && ok || fail "the unhealthy version did not revert: $(curl -s "$api/v2/deployments/$ds" | head -c 600)"
+bounds=$(dump | python3 "$here/check_rollout.py" /web "$ds" 10 12 "$v2") && ok "no healthy v2 instance lost: $bounds" \
+  || fail "the unhealthy rollout lost good instances: $bounds"
+killed_unhealthy() { [ "$(dump | grep '"taskStatusChanged"' | grep -c 'REASON_TASK_UNHEALTHY')" -ge 1 ]; }
+wait_for 10 killed_unhealthy && ok || fail "no task was killed for failing its checks"
+wait_for 30 no_deployments && ok || fail "the revert's deployment does not end"
+wait_for 20 healthy 10 && ok || fail "v2 is not 10 healthy after the revert: $(head -c 300 body.json)"
+
+# ---------------------------------------------------------------- a version that crashes reverts at its deadline
 bad='{"minimumHealthCapacity":1.0,"maximumOverCapacity":0.2,"progressDeadlineSeconds":6,"minReadySeconds":2}'
 expect "PUT a version that cannot start" 200 \
   "$(call PUT /v2/apps/web -d "$(app bad "$bad" | sed 's/exec python3 -m http.server/exit 3; python3/')")"
