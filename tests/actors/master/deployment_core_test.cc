@@ -6,6 +6,7 @@
 
 #include "events/domain/app_definition.h"
 #include "tests/actors/master/master_core_fixture.h"
+#include "tests/support/sample_events.h"
 
 namespace regatta::master {
 namespace {
@@ -174,6 +175,33 @@ TEST_F(DeploymentCore, AJobGetsNoDeploymentAndAnUnknownDeploymentIsNotFound) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(missing.status().field(), "deploymentId");
+}
+
+}  // namespace
+}  // namespace regatta::master
+
+namespace regatta::master {
+namespace {
+
+namespace t = regatta::testing;
+
+TEST_F(MasterCore, HealthReportsAreRecordedOnlyWhenTheyChangeSomething) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::FrameworkRegistered("services", "*"),
+         t::TaskLaunched("w1", "/web", "a1", 1, 64), t::TaskStatus("w1", TaskState::RUNNING)});
+  auto out = DecideHealthUpdates(state_,
+                                 {{"w1", "a1", true, true, 0, "200 OK"},
+                                  {"w1", "a2", false, false, 0, "another agent's word"},
+                                  {"ghost", "a1", true, true, 0, "no such task"}},
+                                 context_);
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->events.size(), 1u);
+  EXPECT_EQ(out->events[0].type, "TaskHealthChanged");
+  Commit(*out);
+  EXPECT_TRUE(state_.scheduling().tasks().at("w1").healthy);
+  EXPECT_TRUE(state_.scheduling().tasks().at("w1").ready);
+  out = DecideHealthUpdates(state_, {{"w1", "a1", true, true, 0, "200 OK again"}}, context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->events.empty()) << "the same health again writes nothing";
 }
 
 }  // namespace
