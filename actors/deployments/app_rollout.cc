@@ -5,6 +5,7 @@
 
 #include "actors/deployments/observe.h"
 #include "actors/deployments/spec_strategy.h"
+#include "events/domain/group_paths.h"
 
 namespace regatta::deployments {
 namespace {
@@ -49,7 +50,35 @@ SpecRollout SpecOf(const domain::AppDefinition& app) {
   return fallback;
 }
 
+// What the app depends on, as absolute ids: its own dependencies, and
+// those of every explicit group it lies in (Marathon's rule).
+std::vector<std::string> DependenciesOf(const projections::HistoryProjection& history, const domain::AppDefinition& app) {
+  std::vector<std::string> out;
+  const std::string parent = domain::ParentPath(app.id);
+  for (auto dependency : app.spec->root().getDependencies()) {
+    if (auto resolved = domain::ResolvePath(parent, dependency.cStr())) out.push_back(*resolved);
+  }
+  for (std::string group = parent; group != "/"; group = domain::ParentPath(group)) {
+    if (const projections::GroupChange* g = history.CurrentGroup(group)) {
+      out.insert(out.end(), g->dependencies.begin(), g->dependencies.end());
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string WaitingForDependees(const projections::ProjectionSet& state, const domain::AppDefinition& app) {
+  const std::vector<std::string> dependencies = DependenciesOf(state.history(), app);
+  if (dependencies.empty()) return "";
+  for (const auto& [other, deployment] : state.history().running_deployments()) {
+    if (other == app.id) continue;
+    for (const std::string& dependency : dependencies) {
+      if (domain::IsUnder(other, dependency)) return "waiting for " + other + " (a dependency) to finish deploying";
+    }
+  }
+  return "";
+}
 
 RolloutInput RolloutInputFor(const projections::ProjectionSet& state, const domain::AppDefinition& app,
                              const projections::DeploymentRecord& deployment, std::int64_t now_nanos) {
@@ -73,7 +102,22 @@ std::optional<RolloutPlan> PlanAppRollout(const projections::ProjectionSet& stat
   if (id == nullptr) return std::nullopt;
   const projections::DeploymentRecord& deployment = state.history().deployments().find(*id)->second;
   if (deployment.to_version != app.version) return std::nullopt;  // superseded: JudgeDeployments cancels it
-  return PlanRollout(RolloutInputFor(state, app, deployment, now_nanos));
+  return PlanDeployment(state, app, deployment, now_nanos);
+}
+
+RolloutPlan PlanDeployment(const projections::ProjectionSet& state, const domain::AppDefinition& app,
+                           const projections::DeploymentRecord& deployment, std::int64_t now_nanos) {
+  RolloutInput in = RolloutInputFor(state, app, deployment, now_nanos);
+  if (std::string waiting = WaitingForDependees(state, app); !waiting.empty()) {
+    // Nothing moves, and no deadline runs, until the dependees are ready.
+    in.paused = true;
+    RolloutPlan held = PlanRollout(in);
+    if (held.phase == Phase::kComplete) return held;
+    held.phase = Phase::kProgressing;
+    held.waiting = std::move(waiting);
+    return held;
+  }
+  return PlanRollout(in);
 }
 
 std::vector<DeploymentVerdict> JudgeDeployments(const projections::ProjectionSet& state, std::int64_t now_nanos) {
@@ -88,7 +132,7 @@ std::vector<DeploymentVerdict> JudgeDeployments(const projections::ProjectionSet
     } else if (app->version != d.to_version) {
       v.message = "app " + app_id + " was redefined at version " + app->version;
     } else {
-      const RolloutPlan plan = PlanRollout(RolloutInputFor(state, *app, d, now_nanos));
+      const RolloutPlan plan = PlanDeployment(state, *app, d, now_nanos);
       if (plan.phase == Phase::kComplete) {
         v.verdict = Verdict::kSucceeded;
       } else if (plan.phase == Phase::kFailed) {

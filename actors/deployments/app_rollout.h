@@ -29,6 +29,16 @@ namespace regatta::deployments {
 std::optional<RolloutPlan> PlanAppRollout(const projections::ProjectionSet& state,
                                           const domain::AppDefinition& app, std::int64_t now_nanos);
 
+// The plan of one running deployment: PlanRollout's, unless an app the
+// app depends on (its dependencies, its groups') is still deploying; then
+// nothing moves and no deadline runs until it is done (Marathon's group
+// order: dependees start or scale first).
+RolloutPlan PlanDeployment(const projections::ProjectionSet& state, const domain::AppDefinition& app,
+                           const projections::DeploymentRecord& deployment, std::int64_t now_nanos);
+
+// Empty, or what the app's rollout waits for among its dependees.
+std::string WaitingForDependees(const projections::ProjectionSet& state, const domain::AppDefinition& app);
+
 // The planner's input for it (exposed for tests and `regatta deploy show`).
 RolloutInput RolloutInputFor(const projections::ProjectionSet& state, const domain::AppDefinition& app,
                              const projections::DeploymentRecord& deployment, std::int64_t now_nanos);

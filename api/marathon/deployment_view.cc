@@ -37,7 +37,7 @@ Json Rollout(const projections::ProjectionSet& view, const DeploymentRecord& d, 
   const domain::AppDefinition* app = view.history().Current(d.apps.front());
   if (app == nullptr || app->version != d.to_version) return nullptr;
   const deployments::RolloutInput in = deployments::RolloutInputFor(view, *app, d, now);
-  const deployments::RolloutPlan plan = deployments::PlanRollout(in);
+  const deployments::RolloutPlan plan = deployments::PlanDeployment(view, *app, d, now);
   const deployments::Counts& c = plan.counts;
   Json out = {{"phase", deployments::PhaseName(plan.phase)}, {"instances", in.instances},
               {"old", c.old_active}, {"oldHealthy", c.old_healthy}, {"new", c.new_active},

@@ -5,7 +5,8 @@
 # fact), a version that cannot start hits its progress deadline and
 # reverts on its own without losing an instance of the good one, a kill -9
 # of the master mid-deployment that completes once after the restart, and
-# a cancel that rolls back. Usage: deployments_test.sh PATH_TO_REGATTA [kafka]
+# a cancel that rolls back, and a group of three that deploys in
+# dependency order. Usage: deployments_test.sh PATH_TO_REGATTA [kafka]
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # before lib.sh cds away
 source "$here/lib.sh" "$@"
 
@@ -125,5 +126,27 @@ json "d['app']['cmd']" | grep -q '# v4$' && ok || fail "the cancel did not roll 
 wait_for 60 no_deployments && ok || fail "the rollback's deployment does not end"
 expect "an ended deployment cannot be canceled" 404 "$(call DELETE "/v2/deployments/$d5")"
 expect "an unknown one neither" 404 "$(call DELETE /v2/deployments/nothing)"
+
+# ---------------------------------------------------------------- a group deploys in dependency order
+member() {  # member ID [DEPENDENCY]
+  printf '{"id":"%s","cmd":"exec python3 -m http.server --bind 127.0.0.1 $PORT0","instances":1,"cpus":0.1,"mem":32,"dependencies":[%s],"healthChecks":[{"protocol":"HTTP","path":"/","portIndex":0,"gracePeriodSeconds":3,"intervalSeconds":1,"delaySeconds":0}]}' \
+    "$1" "${2:+\"$2\"}"
+}
+group=$(printf '{"id":"/shop","apps":[%s,%s,%s]}' "$(member /shop/web /shop/api)" "$(member /shop/api /shop/db)" "$(member /shop/db)")
+expect "POST a group of three" 201 "$(call POST /v2/groups -d "$group")"
+wait_for 60 no_deployments && ok || fail "the group's deployments do not end: $(curl -s "$api/v2/deployments" | head -c 400)"
+# From the log: each app's first launch comes after its dependee's deployment succeeded.
+order=$(dump | python3 -c '
+import json, sys
+done, first = {}, {}
+deployment_app = {}
+for n, line in enumerate(sys.stdin):
+    kind, body = next(iter(json.loads(line)["event"].items()))
+    if kind == "deploymentStarted": deployment_app[body["deploymentId"]] = body["affectedApps"][0]
+    if kind == "deploymentSucceeded": done.setdefault(deployment_app.get(body["deploymentId"]), n)
+    if kind == "taskLaunched": first.setdefault(body["appId"], n)
+ok = done.get("/shop/db", 1e9) < first.get("/shop/api", -1) and done.get("/shop/api", 1e9) < first.get("/shop/web", -1)
+print("in order" if ok else "out of order: %s %s" % (done, first))')
+expect "dependees first" "in order" "$order"
 
 finish deployments master.log agent0.log

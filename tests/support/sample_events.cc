@@ -100,6 +100,11 @@ EncodedEvent AppDefined(const std::string& app, std::uint32_t instances, const s
   return Make(t, principal, [&](auto e) { InitSpec(e.initAppDefined(), app, instances, version, cmd); });
 }
 
+EncodedEvent AppDefinedWith(const std::string& app, std::uint32_t instances, const std::string& version,
+                            const std::function<void(schema::AppSpec::Builder)>& edit, std::int64_t t) {
+  return Make(t, "tester", [&](auto e) { edit(InitSpec(e.initAppDefined(), app, instances, version, "sleep 1000")); });
+}
+
 EncodedEvent JobDefined(const std::string& app, std::uint32_t instances, std::uint32_t max_retries,
                         const std::string& version, std::int64_t t) {
   return Make(t, "tester", [&](auto e) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "events/codec.h"
@@ -19,6 +20,9 @@ EncodedEvent FrameworkRegistered(const std::string& framework, const std::string
 EncodedEvent AppDefined(const std::string& app, std::uint32_t instances, const std::string& version,
                         std::int64_t t = 1, const std::string& principal = "tester",
                         const std::string& cmd = "sleep 1000");
+// An AppDefined of a service as AppDefined makes it, then changed by `edit`.
+EncodedEvent AppDefinedWith(const std::string& app, std::uint32_t instances, const std::string& version,
+                            const std::function<void(schema::AppSpec::Builder)>& edit, std::int64_t t = 1);
 // An AppDefined of kind job: `instances` completions, `max_retries` failures survived.
 EncodedEvent JobDefined(const std::string& app, std::uint32_t instances, std::uint32_t max_retries,
                         const std::string& version = "v1", std::int64_t t = 1);

@@ -90,3 +90,35 @@ TEST(PlanAppRollout, ARolloutLaunchesWithinItsSurge) {
 
 }  // namespace
 }  // namespace regatta::deployments
+
+namespace regatta::deployments {
+namespace {
+
+EncodedEvent DependentDefined(const std::string& app, const std::string& depends_on, const std::string& version) {
+  return t::AppDefinedWith(app, 2, version, [&](schema::AppSpec::Builder spec) {
+    spec.initDependencies(1).set(0, depends_on);
+  });
+}
+
+TEST(PlanDeployment, ADependentWaitsForItsDependeesDeployment) {
+  std::vector<EncodedEvent> given = {t::AgentRegistered("a1", 8, 8192),
+                                     t::AppDefined("/shop/db", 1, "v1", kSecond),
+                                     t::DeploymentStarted("d-db", "/shop/db", "", "v1", kSecond),
+                                     DependentDefined("/shop/api", "db", "v1"),
+                                     t::DeploymentStarted("d-api", "/shop/api", "", "v1", kSecond)};
+  auto state = t::Fold<projections::ProjectionSet>(given);
+  auto plan = PlanAppRollout(state, *state.history().Current("/shop/api"), 2 * kSecond);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->launch, 0u);
+  EXPECT_EQ(plan->waiting, "waiting for /shop/db (a dependency) to finish deploying");
+  EXPECT_TRUE(JudgeDeployments(state, 700 * kSecond).size() == 1u) << "only /shop/db times out, not its dependent";
+
+  given.push_back(t::DeploymentSucceeded("d-db", 3 * kSecond));
+  state = t::Fold<projections::ProjectionSet>(given);
+  plan = PlanAppRollout(state, *state.history().Current("/shop/api"), 4 * kSecond);
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->launch, 2u) << "its dependee done, it starts";
+}
+
+}  // namespace
+}  // namespace regatta::deployments
