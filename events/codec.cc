@@ -46,6 +46,8 @@ std::string EventTypeName(schema::Envelope::Reader envelope) {
     case Which::DEPLOYMENT_FAILED: return "DeploymentFailed";
     case Which::DEPLOYMENT_CANCELED: return "DeploymentCanceled";
     case Which::DEPLOYMENT_REVERTED: return "DeploymentReverted";
+    case Which::DEPLOYMENT_PAUSED: return "DeploymentPaused";
+    case Which::DEPLOYMENT_PROMOTED: return "DeploymentPromoted";
     case Which::TASK_LAUNCHED: return "TaskLaunched";
     case Which::TASK_STATUS_CHANGED: return "TaskStatusChanged";
     case Which::TASK_HEALTH_CHANGED: return "TaskHealthChanged";
@@ -87,6 +89,8 @@ std::string AggregateKey(schema::Envelope::Reader envelope) {
     case Which::DEPLOYMENT_FAILED: return e.getDeploymentFailed().getDeploymentId();
     case Which::DEPLOYMENT_CANCELED: return e.getDeploymentCanceled().getDeploymentId();
     case Which::DEPLOYMENT_REVERTED: return e.getDeploymentReverted().getDeploymentId();
+    case Which::DEPLOYMENT_PAUSED: return e.getDeploymentPaused().getDeploymentId();
+    case Which::DEPLOYMENT_PROMOTED: return e.getDeploymentPromoted().getDeploymentId();
     case Which::TASK_LAUNCHED: return e.getTaskLaunched().getTaskId();
     case Which::TASK_STATUS_CHANGED: return e.getTaskStatusChanged().getTaskId();
     case Which::TASK_HEALTH_CHANGED: return e.getTaskHealthChanged().getTaskId();

@@ -162,6 +162,16 @@ void HistoryProjection::Apply(const Event& event) {
       for (const std::string& app : d.apps) running_by_app_[app] = View(s.getDeploymentId());
       break;
     }
+    case Which::DEPLOYMENT_PAUSED: {
+      auto p = e.getDeploymentPaused();
+      if (auto it = deployments_.find(View(p.getDeploymentId())); it != deployments_.end()) it->second.paused = p.getPaused();
+      break;
+    }
+    case Which::DEPLOYMENT_PROMOTED:
+      if (auto it = deployments_.find(View(e.getDeploymentPromoted().getDeploymentId())); it != deployments_.end()) {
+        it->second.promoted = true;
+      }
+      break;
     case Which::DEPLOYMENT_STEP_COMPLETED: {
       auto s = e.getDeploymentStepCompleted();
       if (auto it = deployments_.find(View(s.getDeploymentId())); it != deployments_.end()) {
@@ -299,6 +309,8 @@ void HistoryProjection::Serialize(StateWriter& w) const {
     w.U64(d.total_steps);
     w.I64(d.deadline_nanos);
     w.Str(d.revert_of);
+    w.Bool(d.paused);
+    w.Bool(d.promoted);
     WriteAudit(w, d.started);
     w.List(d.steps_completed, [](StateWriter& w, const DeploymentStepRecord& s) {
       w.U64(s.index);
@@ -348,6 +360,8 @@ bool HistoryProjection::Deserialize(StateReader& r) {
     d.total_steps = static_cast<std::uint32_t>(r.U64());
     d.deadline_nanos = r.I64();
     d.revert_of = r.Str();
+    d.paused = r.Bool();
+    d.promoted = r.Bool();
     d.started = ReadAudit(r);
     for (std::uint64_t k = r.Count(); k > 0 && !r.failed(); --k) {
       DeploymentStepRecord s;

@@ -79,6 +79,8 @@ struct DeploymentRecord {
   std::uint32_t total_steps = 0;
   std::int64_t deadline_nanos = 0;
   std::string revert_of;  // the failed deployment this one reverts; empty if none
+  bool paused = false;    // DeploymentPaused, until resumed
+  bool promoted = false;  // DeploymentPromoted: its canaries may give way
   Audit started;
   std::vector<DeploymentStepRecord> steps_completed;
   DeploymentOutcome outcome = DeploymentOutcome::kRunning;

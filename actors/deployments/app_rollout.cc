@@ -89,6 +89,8 @@ RolloutInput RolloutInputFor(const projections::ProjectionSet& state, const doma
   in.kill_oldest_first = app.spec->root().getKillSelection() == schema::KillSelection::OLDEST_FIRST;
   in.now_nanos = now_nanos;
   in.started_nanos = deployment.started.time_nanos;
+  in.paused = deployment.paused;
+  in.promoted = deployment.promoted;
   in.progress_deadline_nanos = spec.progress_deadline_nanos;
   HealthCheckedVersions checked(state.history(), app);
   in.tasks = ObserveTasks(state.scheduling(), app.id, app.version,
@@ -138,6 +140,9 @@ std::vector<DeploymentVerdict> JudgeDeployments(const projections::ProjectionSet
       } else if (plan.phase == Phase::kFailed) {
         v.verdict = Verdict::kFailed;
         v.message = plan.failure;
+      } else if (plan.phase == Phase::kAwaitingPromotion && SpecOf(*app).auto_promote) {
+        v.verdict = Verdict::kPromote;
+        v.message = "autoPromote: every canary is ready";
       } else {
         continue;
       }

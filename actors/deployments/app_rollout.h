@@ -43,7 +43,9 @@ std::string WaitingForDependees(const projections::ProjectionSet& state, const d
 RolloutInput RolloutInputFor(const projections::ProjectionSet& state, const domain::AppDefinition& app,
                              const projections::DeploymentRecord& deployment, std::int64_t now_nanos);
 
-enum class Verdict : std::uint8_t { kSucceeded, kFailed, kCanceled };
+// kPromote: not an end, the autoPromote of a deployment whose canaries are
+// all ready.
+enum class Verdict : std::uint8_t { kSucceeded, kFailed, kCanceled, kPromote };
 
 struct DeploymentVerdict {
   std::string deployment_id;

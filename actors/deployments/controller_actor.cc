@@ -27,7 +27,8 @@ protocol::EndDeployment::Outcome OutcomeOf(Verdict verdict) {
   switch (verdict) {
     case Verdict::kSucceeded: return protocol::EndDeployment::Outcome::SUCCEEDED;
     case Verdict::kFailed: return protocol::EndDeployment::Outcome::FAILED;
-    case Verdict::kCanceled: break;
+    case Verdict::kCanceled:
+    case Verdict::kPromote: break;
   }
   return protocol::EndDeployment::Outcome::CANCELED;
 }
@@ -35,10 +36,16 @@ protocol::EndDeployment::Outcome OutcomeOf(Verdict verdict) {
 Wire EndMessage(const DeploymentVerdict& v) {
   capnp::MallocMessageBuilder message;
   auto command = message.initRoot<protocol::ClientMessage>();
-  auto end = command.initEndDeployment();
-  end.setDeploymentId(v.deployment_id);
-  end.setOutcome(OutcomeOf(v.verdict));
-  end.setMessage(v.message);
+  if (v.verdict == Verdict::kPromote) {
+    auto control = command.initControlDeployment();
+    control.setDeploymentId(v.deployment_id);
+    control.setAction(protocol::ControlDeployment::Action::PROMOTE);
+  } else {
+    auto end = command.initEndDeployment();
+    end.setDeploymentId(v.deployment_id);
+    end.setOutcome(OutcomeOf(v.verdict));
+    end.setMessage(v.message);
+  }
   command.setPrincipal("regatta:deployments");
   command.setReason(v.verdict == Verdict::kSucceeded ? "every instance of the new version is ready"
                                                        : v.message);

@@ -146,7 +146,10 @@ RolloutPlan PlanRollout(const RolloutInput& in) {
     plan.waiting = "paused: " + Describe(counts, in.instances);
     return plan;
   }
-  if (in.progress_deadline_nanos > 0 && in.now_nanos - counts.last_progress_nanos >= in.progress_deadline_nanos) {
+  const bool awaiting_promotion =
+      in.strategy.canaries > 0 && !in.promoted && counts.new_ready >= std::min(in.strategy.canaries, in.instances);
+  if (!awaiting_promotion && in.progress_deadline_nanos > 0 &&
+      in.now_nanos - counts.last_progress_nanos >= in.progress_deadline_nanos) {
     plan.phase = Phase::kFailed;
     plan.failure = "no progress for " + std::to_string(in.progress_deadline_nanos / 1'000'000'000) +
                    " s: " + Describe(counts, in.instances);

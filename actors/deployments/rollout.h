@@ -33,7 +33,8 @@
 // (Kubernetes' progressDeadline). A launch alone is no progress: a version
 // that crashes is relaunched under backoff again and again, and must still
 // reach its deadline.
-// A paused rollout acts on nothing and does not time out.
+// A paused rollout acts on nothing and does not time out; nor does one
+// whose canaries are all ready and wait for their promote.
 #pragma once
 
 #include <cstdint>

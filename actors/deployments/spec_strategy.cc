@@ -35,6 +35,8 @@ Result<SpecRollout> RolloutOf(schema::AppSpec::Reader spec, std::optional<std::u
                                 "must be a number of seconds, 0 or more, not " + std::to_string(min_ready));
   }
   out.strategy.min_ready_nanos = static_cast<std::int64_t>(min_ready * 1e9);
+  out.strategy.canaries = u.getCanaries();
+  out.auto_promote = u.getAutoPromote();
   out.auto_revert = u.getAutoRevert();
   return out;
 }

@@ -16,6 +16,7 @@ struct SpecRollout {
   Strategy strategy;
   std::int64_t progress_deadline_nanos = 0;  // 0 = none
   bool auto_revert = true;
+  bool auto_promote = false;  // promote once every canary is ready
 };
 
 // InvalidField naming upgradeStrategy.maxSurge or .maxUnavailable when one

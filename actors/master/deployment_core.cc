@@ -112,6 +112,38 @@ void EmitDeploymentStart(const projections::ProjectionSet& state, schema::AppSpe
   });
 }
 
+Result<Outcome> DecideControlDeployment(const ProjectionSet& state, const std::string& deployment_id,
+                                        DeploymentControl control, const CommandContext& context) {
+  auto found = state.history().deployments().find(deployment_id);
+  if (found == state.history().deployments().end()) {
+    return Status::Field(StatusCode::kNotFound, "deploymentId", "no deployment " + deployment_id);
+  }
+  const DeploymentRecord& d = found->second;
+  if (d.outcome != DeploymentOutcome::kRunning) {
+    return Status::Field(StatusCode::kFailedPrecondition, "deploymentId",
+                         "deployment " + deployment_id + " has ended (" + projections::DeploymentOutcomeName(d.outcome) + ")");
+  }
+  Outcome out;
+  Emitter emit(context, &out);
+  if (control == DeploymentControl::kPromote) {
+    const domain::AppDefinition* app = d.apps.empty() ? nullptr : state.history().Current(d.apps.front());
+    if (app == nullptr || app->spec->root().getUpgradeStrategy().getCanaries() == 0) {
+      return Status::Field(StatusCode::kFailedPrecondition, "deploymentId",
+                           "deployment " + deployment_id + " has no canaries to promote");
+    }
+    if (!d.promoted) emit.Emit([&](auto e) { e.initDeploymentPromoted().setDeploymentId(deployment_id); });
+    return out;
+  }
+  const bool pause = control == DeploymentControl::kPause;
+  if (d.paused == pause) return out;
+  emit.Emit([&](auto e) {
+    auto p = e.initDeploymentPaused();
+    p.setDeploymentId(deployment_id);
+    p.setPaused(pause);
+  });
+  return out;
+}
+
 Result<Outcome> DecideEndDeployment(const ProjectionSet& state, const std::string& deployment_id,
                                     DeploymentEnd end, const std::string& message, const CommandContext& context) {
   auto found = state.history().deployments().find(deployment_id);

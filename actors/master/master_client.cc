@@ -53,6 +53,15 @@ DeploymentEnd EndOf(protocol::EndDeployment::Outcome outcome) {
   return DeploymentEnd::kCanceled;
 }
 
+DeploymentControl ControlOf(protocol::ControlDeployment::Action action) {
+  switch (action) {
+    case protocol::ControlDeployment::Action::PAUSE: return DeploymentControl::kPause;
+    case protocol::ControlDeployment::Action::RESUME: return DeploymentControl::kResume;
+    case protocol::ControlDeployment::Action::PROMOTE: break;
+  }
+  return DeploymentControl::kPromote;
+}
+
 // Ending a deployment reads it and its apps, and a revert redefines them.
 caf::result<Wire> OnEndDeployment(MasterPointer self, protocol::EndDeployment::Reader end,
                                   const CommandContext& context) {
@@ -157,6 +166,14 @@ caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::Clie
     }
     case protocol::ClientMessage::END_DEPLOYMENT:
       return OnEndDeployment(self, message.getEndDeployment(), context);
+    case protocol::ClientMessage::CONTROL_DEPLOYMENT: {
+      const std::string id = message.getControlDeployment().getDeploymentId();
+      const DeploymentControl control = ControlOf(message.getControlDeployment().getAction());
+      return Submit(
+          self, {"deployment:" + id},
+          [self, id, control, context] { return DecideControlDeployment(self->state.projections, id, control, context); },
+          after);
+    }
     case protocol::ClientMessage::KILL_TASK:
       return OnKill(self, message.getKillTask(), context);
     case protocol::ClientMessage::KILL_TASKS:

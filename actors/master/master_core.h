@@ -198,6 +198,14 @@ enum class DeploymentEnd : std::uint8_t { kSucceeded, kFailed, kCanceled };
                                                   DeploymentEnd end, const std::string& message,
                                                   const CommandContext& context);
 
+// Pauses, resumes or promotes a running deployment (DeploymentPaused,
+// DeploymentPromoted); nothing when it is already so. NotFound (field
+// deploymentId) for one the log never started; FailedPrecondition for one
+// that has ended, and for a promote of one without canaries.
+enum class DeploymentControl : std::uint8_t { kPause, kResume, kPromote };
+[[nodiscard]] Result<Outcome> DecideControlDeployment(const ProjectionSet& state, const std::string& deployment_id,
+                                                      DeploymentControl control, const CommandContext& context);
+
 // The agent missed its heartbeats: it and its live tasks become UNREACHABLE.
 [[nodiscard]] Result<Outcome> DecideAgentUnreachable(const ProjectionSet& state,
                                                      const std::string& agent_id,

@@ -153,6 +153,9 @@ struct ClientMessage {
     scaleGroup @14 :ScaleGroup;
     # The deployment controller's verdict on a running deployment.
     endDeployment @16 :EndDeployment;
+    # An operator's pause, resume or promote (or the controller's
+    # autoPromote).
+    controlDeployment @17 :ControlDeployment;
   }
   principal @3 :Text;
   reason @4 :Text;
@@ -166,6 +169,16 @@ struct ClientMessage {
   # defineApp: replace a running deployment of the app (Marathon's
   # ?force=true) rather than refuse (Conflict).
   force @15 :Bool;
+}
+
+struct ControlDeployment {
+  deploymentId @0 :Text;
+  action @1 :Action;
+  enum Action {
+    pause @0;
+    resume @1;
+    promote @2;
+  }
 }
 
 struct EndDeployment {

@@ -315,6 +315,8 @@ Status DecodeUpgradeStrategy(const Field& f, AppSpec::Builder spec) {
   REGATTA_RETURN_IF_ERROR(o.Number("progressDeadlineSeconds", 0, 1e9, [&](double v) { u.setProgressDeadlineSeconds(v); }));
   REGATTA_RETURN_IF_ERROR(o.Bool("autoRevert", [&](bool v) { u.setAutoRevert(v); }));
   REGATTA_RETURN_IF_ERROR(o.Number("minReadySeconds", 0, 1e9, [&](double v) { u.setMinReadySeconds(v); }));
+  REGATTA_RETURN_IF_ERROR(o.Number("canaries", 0, 1e6, [&](double v) { u.setCanaries(static_cast<std::uint32_t>(v)); }));
+  REGATTA_RETURN_IF_ERROR(o.Bool("autoPromote", [&](bool v) { u.setAutoPromote(v); }));
   return o.Finish();
 }
 

@@ -120,6 +120,8 @@ Json UpgradeStrategy(schema::UpgradeStrategy::Reader u) {
   if (u.getProgressDeadlineSeconds() != 600.0) out["progressDeadlineSeconds"] = u.getProgressDeadlineSeconds();
   if (!u.getAutoRevert()) out["autoRevert"] = false;
   if (u.getMinReadySeconds() > 0) out["minReadySeconds"] = u.getMinReadySeconds();
+  if (u.getCanaries() > 0) out["canaries"] = u.getCanaries();
+  if (u.getAutoPromote()) out["autoPromote"] = true;
   return out;
 }
 

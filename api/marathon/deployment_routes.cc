@@ -5,6 +5,8 @@
 #include "api/marathon/deployment_view.h"
 #include "api/marathon/routes.h"
 
+#include <optional>
+
 namespace regatta::marathon {
 namespace {
 
@@ -21,6 +23,28 @@ std::uint32_t InstancesBefore(const projections::ProjectionSet& view, const std:
 }
 
 }  // namespace
+
+void MarathonApi::Impl::ControlDeployment(const http::Request& r, const ExchangePtr& ex, const std::string& id,
+                                          const std::string& action) {
+  using Action = protocol::ControlDeployment::Action;
+  std::optional<Action> wanted;
+  if (action == "pause") wanted = Action::PAUSE;
+  if (action == "resume") wanted = Action::RESUME;
+  if (action == "promote") wanted = Action::PROMOTE;
+  if (!wanted) return Message(ex, 404, "URI not found: a deployment takes pause, resume or promote");
+  if (r.method != "POST") return Message(ex, 405, "/v2/deployments/{id}/" + action + " takes POST");
+  if (view().history().deployments().count(id) == 0) return Message(ex, 404, "DeploymentPlan " + id + " does not exist");
+  Write(ex, MetaOf(r),
+        [&](auto command) {
+          auto control = command.initControlDeployment();
+          control.setDeploymentId(id);
+          control.setAction(*wanted);
+        },
+        [this, ex, id](Revision) {
+          const auto found = view().history().deployments().find(id);
+          Reply(ex, 200, EncodeDeploymentDetail(view(), id, found->second, Now()));
+        });
+}
 
 bool MarathonApi::Impl::EngineDeployment(const http::Request& r, const ExchangePtr& ex, const std::string& id) {
   const auto& all = view().history().deployments();

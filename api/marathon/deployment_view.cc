@@ -77,6 +77,8 @@ Json EncodeDeploymentDetail(const projections::ProjectionSet& view, const std::s
   out["regattaStartedAt"] = Timestamp(d.started.time_nanos);
   out["regattaPrincipal"] = d.started.principal;
   if (!d.revert_of.empty()) out["regattaRevertOf"] = d.revert_of;
+  out["regattaPaused"] = d.paused;
+  out["regattaPromoted"] = d.promoted;
   if (d.outcome == projections::DeploymentOutcome::kRunning) {
     out["regattaRollout"] = Rollout(view, d, now_nanos);
   } else {

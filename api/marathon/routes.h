@@ -105,6 +105,9 @@ struct MarathonApi::Impl {
   // The engine's deployments (deployment_routes.cc): GET one, DELETE one.
   // False when `id` is none of the engine's (a tracker convergence, say).
   bool EngineDeployment(const http::Request& r, const ExchangePtr& ex, const std::string& id);
+  // POST /v2/deployments/{id}/pause, /resume, /promote (Regatta's).
+  void ControlDeployment(const http::Request& r, const ExchangePtr& ex, const std::string& id,
+                         const std::string& action);
   void Queue(const http::Request& r, const ExchangePtr& ex);
   void Info(const http::Request& r, const ExchangePtr& ex);
   void Leader(const http::Request& r, const ExchangePtr& ex);

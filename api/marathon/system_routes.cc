@@ -32,6 +32,7 @@ void MarathonApi::Impl::Deployments(const http::Request& r, const ExchangePtr& e
     if (r.method != "GET") return Message(ex, 405, "/v2/deployments takes GET");
     return Reply(ex, 200, EncodeDeployments(view(), tracker));
   }
+  if (r.segments.size() == 4) return ControlDeployment(r, ex, r.segments[2], r.segments[3]);
   if (r.segments.size() != 3) return Message(ex, 404, "URI not found");
   const std::string& id = r.segments[2];
   if (EngineDeployment(r, ex, id)) return;

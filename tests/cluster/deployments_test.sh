@@ -5,7 +5,7 @@
 # fact), a version that cannot start hits its progress deadline and
 # reverts on its own without losing an instance of the good one, a kill -9
 # of the master mid-deployment that completes once after the restart, and
-# a cancel that rolls back, and a group of three that deploys in
+# a cancel that rolls back, a canary promoted, a pause resumed, and a group of three that deploys in
 # dependency order. Usage: deployments_test.sh PATH_TO_REGATTA [kafka]
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # before lib.sh cds away
 source "$here/lib.sh" "$@"
@@ -126,6 +126,31 @@ json "d['app']['cmd']" | grep -q '# v4$' && ok || fail "the cancel did not roll 
 wait_for 60 no_deployments && ok || fail "the rollback's deployment does not end"
 expect "an ended deployment cannot be canceled" 404 "$(call DELETE "/v2/deployments/$d5")"
 expect "an unknown one neither" 404 "$(call DELETE /v2/deployments/nothing)"
+
+# ---------------------------------------------------------------- a canary, promoted; a pause, resumed
+phase() { curl -s "$api/v2/deployments/$1" | python3 -c 'import json,sys; print((json.load(sys.stdin).get("regattaRollout") or {}).get("phase",""))'; }
+phase_is() { [ "$(phase "$1")" = "$2" ]; }
+canary='{"minimumHealthCapacity":1.0,"maximumOverCapacity":0.2,"canaries":2}'
+before_canary=$(version)  # the cancel's rollback: v4's definition as a new version
+expect "PUT v6 with 2 canaries" 200 "$(call PUT /v2/apps/web -d "$(app v6 "$canary")")"
+d6=$(json "d['deploymentId']"); v6=$(version)
+wait_for 30 phase_is "$d6" "awaiting promotion" && ok || fail "the canaries do not wait: $(curl -s "$api/v2/deployments/$d6" | head -c 500)"
+expect "2 canaries run" 2 "$(running_at "$v6")"
+expect "beside 10 old" 10 "$(running_at "$before_canary")"
+expect "promote" 200 "$(call POST "/v2/deployments/$d6/promote")"
+wait_for 90 ended "$d6" succeeded && ok || fail "the promoted deployment did not succeed: $(curl -s "$api/v2/deployments/$d6" | head -c 500)"
+expect "a promote of an ended deployment" 412 "$(call POST "/v2/deployments/$d6/promote")"
+expect "PUT v7" 200 "$(call PUT /v2/apps/web -d "$(app v7 "$slow")")"
+d7=$(json "d['deploymentId']"); v7=$(version)
+expect "pause" 200 "$(call POST "/v2/deployments/$d7/pause")"
+expect "paused" paused "$(phase "$d7")"
+sleep 1  # a launch accepted just before the pause may still reach the log
+launched_then=$(dump | grep '"taskLaunched"' | grep -c "\"appVersion\":\"$v7\"")
+sleep 3
+expect "a paused deployment launches nothing" "$launched_then" "$(dump | grep '"taskLaunched"' | grep -c "\"appVersion\":\"$v7\"")"
+expect "resume" 200 "$(call POST "/v2/deployments/$d7/resume")"
+wait_for 90 ended "$d7" succeeded && ok || fail "the resumed deployment did not succeed: $(curl -s "$api/v2/deployments/$d7" | head -c 500)"
+expect "an unknown action" 404 "$(call POST "/v2/deployments/$d7/dance")"
 
 # ---------------------------------------------------------------- a group deploys in dependency order
 member() {  # member ID [DEPENDENCY]

@@ -92,6 +92,8 @@ struct Envelope {
     volumeReleased @32 :VolumeReleased;
 
     appLaunchDelayReset @34 :AppLaunchDelayReset;
+    deploymentPaused @35 :DeploymentPaused;
+    deploymentPromoted @36 :DeploymentPromoted;
   }
 }
 
@@ -333,6 +335,12 @@ struct UpgradeStrategy {
   # it has been ready this long (a version that crashes soon after it
   # starts never replaces a good one).
   minReadySeconds @7 :Float64;
+  # Nomad's canaries: this many new instances start beside the old ones,
+  # and the rollout goes no further until promoted (POST
+  # /v2/deployments/{id}/promote), or by itself once they are all ready
+  # with autoPromote.
+  canaries @8 :UInt32;
+  autoPromote @9 :Bool;
   enum Kind {
     rollingUpdate @0;
     recreate @1;
@@ -460,6 +468,20 @@ struct DeploymentFailed {
 struct DeploymentCanceled {
   deploymentId @0 :Text;
   message @1 :Text;
+}
+
+struct DeploymentPaused {
+  # An operator paused (paused) or resumed (not paused) a running
+  # deployment: while paused it launches and kills nothing, and its
+  # progress deadline does not run.
+  deploymentId @0 :Text;
+  paused @1 :Bool;
+}
+
+struct DeploymentPromoted {
+  # Its canaries may give way to the rest of the new version (an
+  # operator's promote, or autoPromote once every canary is ready).
+  deploymentId @0 :Text;
 }
 
 struct DeploymentReverted {

@@ -214,3 +214,26 @@ TEST(RolloutTest, SurplusNewInstancesGoLeastReadyFirst) {
 
 }  // namespace
 }  // namespace regatta::deployments
+
+namespace regatta::deployments {
+namespace {
+
+TEST(RolloutTest, CanariesAwaitingTheirPromoteNeverTimeOut) {
+  RolloutInput in;
+  in.instances = 4;
+  in.strategy.bounds = MarathonBounds(4, 1.0, 1.0);
+  in.strategy.canaries = 1;
+  in.progress_deadline_nanos = 10;
+  in.started_nanos = 0;
+  ObservedTask canary;
+  canary.task_id = "c1";
+  canary.is_new = canary.healthy = canary.ready = true;
+  in.tasks.push_back(canary);
+  in.now_nanos = 1'000'000;
+  EXPECT_EQ(PlanRollout(in).phase, Phase::kAwaitingPromotion);
+  in.tasks[0].ready = false;
+  EXPECT_EQ(PlanRollout(in).phase, Phase::kFailed) << "a canary never ready does time out";
+}
+
+}  // namespace
+}  // namespace regatta::deployments

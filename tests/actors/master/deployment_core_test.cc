@@ -206,3 +206,38 @@ TEST_F(MasterCore, HealthReportsAreRecordedOnlyWhenTheyChangeSomething) {
 
 }  // namespace
 }  // namespace regatta::master
+
+namespace regatta::master {
+namespace {
+
+TEST_F(DeploymentCore, PauseResumeAndPromoteAreRecordedOnceEach) {
+  ASSERT_TRUE(Define("v1", "./serve").ok());
+  const std::string id = Running();
+  auto control = [&](DeploymentControl c) {
+    auto out = DecideControlDeployment(state_, id, c, context_);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    std::vector<std::string> types;
+    if (!out.ok()) return types;
+    for (const EncodedEvent& e : out->events) types.push_back(e.type);
+    Commit(*out);
+    return types;
+  };
+  EXPECT_EQ(control(DeploymentControl::kPause), (std::vector<std::string>{"DeploymentPaused"}));
+  EXPECT_TRUE(Record(id).paused);
+  EXPECT_TRUE(control(DeploymentControl::kPause).empty()) << "paused already";
+  EXPECT_EQ(control(DeploymentControl::kResume), (std::vector<std::string>{"DeploymentPaused"}));
+  EXPECT_FALSE(Record(id).paused);
+
+  auto promote = DecideControlDeployment(state_, id, DeploymentControl::kPromote, context_);
+  ASSERT_FALSE(promote.ok());
+  EXPECT_EQ(promote.status().code(), StatusCode::kFailedPrecondition) << "no canaries to promote";
+
+  End(id, DeploymentEnd::kSucceeded);
+  auto late = DecideControlDeployment(state_, id, DeploymentControl::kPause, context_);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(late.status().message().find("has ended (succeeded)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace regatta::master
