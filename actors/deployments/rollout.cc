@@ -167,3 +167,31 @@ RolloutPlan PlanRollout(const RolloutInput& in) {
 }
 
 }  // namespace regatta::deployments
+
+namespace regatta::deployments {
+
+std::vector<SimulatedStep> SimulateRollout(RolloutInput in, std::size_t max_steps) {
+  std::vector<SimulatedStep> steps;
+  in.progress_deadline_nanos = 0;
+  in.strategy.min_ready_nanos = 0;
+  std::uint32_t next_id = 0;
+  while (steps.size() < max_steps) {
+    const RolloutPlan plan = PlanRollout(in);
+    if (plan.phase != Phase::kProgressing || (plan.launch == 0 && plan.kill.empty())) break;
+    std::erase_if(in.tasks, [&](const ObservedTask& t) {
+      return std::find(plan.kill.begin(), plan.kill.end(), t.task_id) != plan.kill.end();
+    });
+    for (std::uint32_t i = 0; i < plan.launch; ++i) {
+      ObservedTask t;
+      t.task_id = "~simulated-" + std::to_string(next_id++);
+      t.is_new = t.healthy = t.ready = true;
+      in.tasks.push_back(std::move(t));
+    }
+    SimulatedStep step{plan.launch, static_cast<std::uint32_t>(plan.kill.size()), 0, 0};
+    for (const ObservedTask& t : in.tasks) ++(t.is_new ? step.new_after : step.old_after);
+    steps.push_back(step);
+  }
+  return steps;
+}
+
+}  // namespace regatta::deployments

@@ -98,3 +98,21 @@ struct RolloutPlan {
 RolloutPlan PlanRollout(const RolloutInput& in);
 
 }  // namespace regatta::deployments
+
+namespace regatta::deployments {
+
+// The steps a rollout would take if every instance it starts became
+// healthy and ready at once and every kill ended at once: what a dry run
+// shows. Each step: what it starts and kills, and what is left after it.
+struct SimulatedStep {
+  std::uint32_t launch = 0;
+  std::uint32_t kill = 0;
+  std::uint32_t old_after = 0;
+  std::uint32_t new_after = 0;
+};
+// At most `max_steps` steps; a rollout that cannot finish (it waits for a
+// promote, say) ends where it waits. The input's time and deadline are
+// ignored.
+std::vector<SimulatedStep> SimulateRollout(RolloutInput in, std::size_t max_steps = 1000);
+
+}  // namespace regatta::deployments

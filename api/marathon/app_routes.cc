@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "api/marathon/deployment_view.h"
 #include "api/marathon/label_selector.h"
 #include "api/marathon/routes.h"
+#include "events/domain/app_spec_check.h"
 #include "events/domain/text.h"
 
 namespace regatta::marathon {
@@ -132,6 +134,14 @@ void MarathonApi::Impl::Define(const ExchangePtr& ex, const WriteMeta& meta, con
   Write(ex, meta, [&](auto command) { command.setDefineApp(spec.asReader()); }, std::move(done));
 }
 
+void MarathonApi::Impl::DryRun(const ExchangePtr& ex, const Json& app_json, const std::string& id) {
+  capnp::MallocMessageBuilder decoded;
+  auto spec = decoded.initRoot<schema::AppSpec>();
+  if (Status s = DecodeApp(app_json, spec, id); !s.ok()) return Fail(ex, s);
+  if (Status s = domain::CheckAppSpec(spec.asReader()); !s.ok()) return Fail(ex, s);
+  Reply(ex, 200, EncodeDryRun(view(), view().history().Current(id), spec.asReader()));
+}
+
 void MarathonApi::Impl::PutApp(const http::Request& r, const ExchangePtr& ex, const std::string& id, bool patch) {
   auto body = ParseBody(r.body);
   if (!body.ok()) return FailJson(ex, body.status());
@@ -151,6 +161,7 @@ void MarathonApi::Impl::PutApp(const http::Request& r, const ExchangePtr& ex, co
     app = Merge(EncodeApp(current->spec->root(), current->version), *body);
     if (!body->contains("instances")) app["instances"] = current->instances;
   }
+  if (r.Flag("dryRun", false)) return DryRun(ex, app, id);
   const bool created = current == nullptr;
   Define(ex, meta, app, id, [this, ex, id, created](Revision revision) {
     if (created) {

@@ -1,8 +1,11 @@
 #include "api/marathon/deployment_view.h"
 
 #include <algorithm>
+#include <set>
 
 #include "actors/deployments/app_rollout.h"
+#include "actors/deployments/observe.h"
+#include "actors/deployments/spec_strategy.h"
 #include "api/marathon/views.h"
 
 namespace regatta::marathon {
@@ -50,7 +53,66 @@ Json Rollout(const projections::ProjectionSet& view, const DeploymentRecord& d, 
   return out;
 }
 
+Json Diff(const Json& before, const Json& after) {
+  Json out = Json::array();
+  std::set<std::string> keys;
+  for (const auto& [k, v] : before.items()) keys.insert(k);
+  for (const auto& [k, v] : after.items()) keys.insert(k);
+  for (const std::string& key : keys) {
+    if (key == "version") continue;
+    const bool was = before.contains(key);
+    const bool is = after.contains(key);
+    if (was && is && before[key] == after[key]) continue;
+    Json change = {{"field", key}};
+    if (was) change["from"] = before[key];
+    if (is) change["to"] = after[key];
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
+Json Steps(const std::vector<deployments::SimulatedStep>& steps) {
+  Json out = Json::array();
+  for (const auto& s : steps) {
+    out.push_back({{"start", s.launch}, {"kill", s.kill}, {"oldAfter", s.old_after}, {"newAfter", s.new_after}});
+  }
+  return out;
+}
+
 }  // namespace
+
+Json EncodeDryRun(const projections::ProjectionSet& view, const domain::AppDefinition* current,
+                  schema::AppSpec::Reader spec) {
+  const std::string id = spec.getId();
+  const Json after = EncodeApp(spec, "");
+  const Json before = current != nullptr ? EncodeApp(current->spec->root(), "") : Json::object();
+  Json out = {{"dryRun", true}, {"id", id}, {"diff", Diff(before, after)}};
+  if (current == nullptr) {
+    out["kind"] = "create";
+    out["steps"] = Json::array({{{"start", spec.getInstances()}, {"kill", 0}, {"oldAfter", 0}, {"newAfter", spec.getInstances()}}});
+    return out;
+  }
+  Json without_count_before = before, without_count_after = after;
+  without_count_before.erase("instances");
+  without_count_after.erase("instances");
+  if (without_count_before == without_count_after) {
+    const std::uint32_t from = current->instances, to = spec.getInstances();
+    out["kind"] = from == to ? "none" : "scale";
+    out["steps"] = from == to ? Json::array()
+                              : Json::array({{{"start", to > from ? to - from : 0}, {"kill", from > to ? from - to : 0},
+                                              {"oldAfter", 0}, {"newAfter", to}}});
+    return out;
+  }
+  out["kind"] = "deploy";
+  auto rollout = deployments::RolloutOf(spec);
+  deployments::RolloutInput in;
+  in.instances = spec.getInstances();
+  if (rollout.ok()) in.strategy = rollout->strategy;
+  const bool checked = current->spec->root().getHealthChecks().size() > 0 || current->spec->root().getReadinessChecks().size() > 0;
+  in.tasks = deployments::ObserveTasks(view.scheduling(), id, "", [checked](std::string_view) { return checked; });
+  out["steps"] = Steps(deployments::SimulateRollout(in));
+  return out;
+}
 
 Json EncodeDeploymentPlan(const projections::ProjectionSet& view, const std::string& id, const DeploymentRecord& d) {
   return {{"id", id}, {"version", d.to_version}, {"original", GroupOf(view, d, d.from_version)},

@@ -32,6 +32,15 @@ Json EncodeRunningDeployment(const projections::ProjectionSet& view, const std::
 Json EncodeDeploymentDetail(const projections::ProjectionSet& view, const std::string& id,
                             const projections::DeploymentRecord& d, std::int64_t now_nanos);
 
+// PUT /v2/apps/{id}?dryRun=true: what the write would do, writing nothing.
+// "diff": each top-level field the new definition changes, with its value
+// before and after ("from" absent for a new app); "kind": create, scale
+// (only the instance count changes), deploy or none; "steps": for a
+// deploy, the rollout's steps if every new instance became ready at once
+// (deployments::SimulateRollout), for a scale its one step.
+Json EncodeDryRun(const projections::ProjectionSet& view, const domain::AppDefinition* current,
+                  schema::AppSpec::Reader spec);
+
 // The deployment a write at `revision` started, if it started one (its
 // last event is the DeploymentStarted).
 std::optional<std::string> DeploymentStartedAt(const projections::ProjectionSet& view, Revision revision);

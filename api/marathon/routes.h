@@ -90,6 +90,8 @@ struct MarathonApi::Impl {
   void CreateApp(const http::Request& r, const ExchangePtr& ex);
   void PutApps(const http::Request& r, const ExchangePtr& ex, bool patch);
   void GetApp(const http::Request& r, const ExchangePtr& ex, const std::string& id);
+  // ?dryRun=true: the diff and the rollout's steps; nothing is written.
+  void DryRun(const ExchangePtr& ex, const Json& app_json, const std::string& id);
   void PutApp(const http::Request& r, const ExchangePtr& ex, const std::string& id, bool patch);
   void DeleteApp(const http::Request& r, const ExchangePtr& ex, const std::string& id);
   void RestartApp(const http::Request& r, const ExchangePtr& ex, const std::string& id);

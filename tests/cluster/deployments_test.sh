@@ -5,7 +5,7 @@
 # fact), a version that cannot start hits its progress deadline and
 # reverts on its own without losing an instance of the good one, a kill -9
 # of the master mid-deployment that completes once after the restart, and
-# a cancel that rolls back, a canary promoted, a pause resumed, and a group of three that deploys in
+# a cancel that rolls back, a canary promoted, a pause resumed, a dry run that writes nothing, and a group of three that deploys in
 # dependency order. Usage: deployments_test.sh PATH_TO_REGATTA [kafka]
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # before lib.sh cds away
 source "$here/lib.sh" "$@"
@@ -151,6 +151,17 @@ expect "a paused deployment launches nothing" "$launched_then" "$(dump | grep '"
 expect "resume" 200 "$(call POST "/v2/deployments/$d7/resume")"
 wait_for 90 ended "$d7" succeeded && ok || fail "the resumed deployment did not succeed: $(curl -s "$api/v2/deployments/$d7" | head -c 500)"
 expect "an unknown action" 404 "$(call POST "/v2/deployments/$d7/dance")"
+
+# ---------------------------------------------------------------- a dry run writes nothing
+events_before=$(dump | wc -l)
+expect "a dry run" 200 "$(call PUT '/v2/apps/web?dryRun=true' -d "$(app v8)")"
+expect "it is a deploy" deploy "$(json "d['kind']")"
+expect "it names what changes" "['cmd', 'upgradeStrategy']" "$(json "sorted(c['field'] for c in d['diff'])")"
+# v7's (1.0, 0.1) to v8's (0.5, 0.2) on 10: kill 5 and start 7, then kill 5 and start 3.
+expect "its steps" "[(7, 5), (3, 5)]" "$(json "[(s['start'], s['kill']) for s in d['steps']]")"
+expect "a dry run of a scale" scale "$(call PUT '/v2/apps/web?dryRun=true' -d '{"instances":12}' >/dev/null; json "d['kind']")"
+expect "a bad dry run is refused like a write" 422 "$(call PUT '/v2/apps/web?dryRun=true' -d '{"cpus":-1}')"
+expect "the log is as it was" "$events_before" "$(dump | wc -l)"
 
 # ---------------------------------------------------------------- a group deploys in dependency order
 member() {  # member ID [DEPENDENCY]

@@ -237,3 +237,48 @@ TEST(RolloutTest, CanariesAwaitingTheirPromoteNeverTimeOut) {
 
 }  // namespace
 }  // namespace regatta::deployments
+
+namespace regatta::deployments {
+namespace {
+
+TEST(SimulateRollout, TenHealthyAtHalfAndAFifthGoInTwoSteps) {
+  RolloutInput in;
+  in.instances = 10;
+  in.strategy.bounds = MarathonBounds(10, 0.5, 0.2);  // keep 5, run at most 12
+  for (int i = 0; i < 10; ++i) {
+    ObservedTask t;
+    t.task_id = "old" + std::to_string(i);
+    t.healthy = t.ready = true;
+    in.tasks.push_back(t);
+  }
+  const auto steps = SimulateRollout(in);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].kill, 5u);
+  EXPECT_EQ(steps[0].launch, 7u);
+  EXPECT_EQ(steps[0].old_after, 5u);
+  EXPECT_EQ(steps[0].new_after, 7u);
+  EXPECT_EQ(steps[1].kill, 5u);
+  EXPECT_EQ(steps[1].launch, 3u);
+  EXPECT_EQ(steps[1].old_after, 0u);
+  EXPECT_EQ(steps[1].new_after, 10u);
+}
+
+TEST(SimulateRollout, CanariesStopWhereTheyWaitForPromote) {
+  RolloutInput in;
+  in.instances = 3;
+  in.strategy.bounds = MarathonBounds(3, 1.0, 1.0);
+  in.strategy.canaries = 1;
+  ObservedTask t;
+  t.task_id = "old";
+  t.healthy = t.ready = true;
+  in.tasks = {t, t, t};
+  in.tasks[1].task_id = "old1";
+  in.tasks[2].task_id = "old2";
+  const auto steps = SimulateRollout(in);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0].launch, 1u);
+  EXPECT_EQ(steps[0].old_after, 3u);
+}
+
+}  // namespace
+}  // namespace regatta::deployments
