@@ -1,5 +1,6 @@
 #include "api/cli/api_client.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "api/http/client.h"
@@ -65,6 +66,17 @@ Result<Json> CallApi(const GlobalOptions& global, const std::string& method, con
   Json parsed = Json::parse(answer->body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Status::IoError("the API at " + global.api + " answered something not JSON");
   return parsed;
+}
+
+std::string AppPath(const std::string& id) {
+  std::string path = "/v2/apps";
+  std::size_t start = id.empty() || id[0] != '/' ? 0 : 1;
+  while (start <= id.size()) {
+    const std::size_t slash = std::min(id.find('/', start), id.size());
+    path += "/" + http::EscapeComponent(id.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return path;
 }
 
 }  // namespace regatta::cli

@@ -21,4 +21,7 @@ using Json = nlohmann::json;
 Result<Json> CallApi(const GlobalOptions& global, const std::string& method, const std::string& target,
                      const Json& body = nullptr, const std::string& reason = "");
 
+// An app's path under /v2/apps: its id, each segment escaped.
+std::string AppPath(const std::string& id);
+
 }  // namespace regatta::cli

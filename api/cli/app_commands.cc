@@ -64,18 +64,6 @@ Result<Json> AppJson(const RunOptions& options, const std::string& id) {
   return app;
 }
 
-// An app's path under /v2/apps: its id, each segment escaped.
-std::string AppPath(const std::string& id) {
-  std::string path = "/v2/apps";
-  std::size_t start = id.empty() || id[0] != '/' ? 0 : 1;
-  while (start <= id.size()) {
-    const std::size_t slash = std::min(id.find('/', start), id.size());
-    path += "/" + http::EscapeComponent(id.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return path;
-}
-
 std::string Force(bool force) { return force ? "?force=true" : ""; }
 
 }  // namespace

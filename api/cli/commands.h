@@ -106,6 +106,26 @@ struct KillOptions {
 };
 int Kill(const GlobalOptions& global, const KillOptions& options);
 int Tasks(const GlobalOptions& global);
+
+// Deployments (deploy_commands.cc). A deployment is named by its id, or by
+// an app ("/web") for the deployment running for it.
+int DeployList(const GlobalOptions& global);
+int DeployShow(const GlobalOptions& global, const std::string& id_or_app);
+// Draws the rollout's progress until it ends: 0 when it succeeded, 1 when
+// it failed, was reverted or canceled (as `kubectl rollout status`).
+int DeployWatch(const GlobalOptions& global, const std::string& id_or_app, double interval_seconds);
+// action: pause, resume or promote.
+int DeployControl(const GlobalOptions& global, const std::string& id_or_app, const std::string& action,
+                  const std::string& reason);
+int DeployCancel(const GlobalOptions& global, const std::string& id_or_app, bool force, const std::string& reason);
+
+struct RollbackOptions {
+  std::string app_id;
+  std::string to;  // a version (RFC 3339), or a log revision: the version the app had then
+  bool force = false;
+  std::string reason;
+};
+int Rollback(const GlobalOptions& global, const RollbackOptions& options);
 int Agents(const GlobalOptions& global);
 
 struct UpOptions {

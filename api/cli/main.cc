@@ -29,6 +29,50 @@ void AddRoleFlags(CLI::App* command, RoleFlags& roles) {
                       "ROLE=RESOURCE:AMOUNT[,...]: resources the role is offered first, e.g. web=cpus:8,mem:16384");
 }
 
+// What the deploy and rollback commands parse into; lives as long as Main.
+struct DeployFlags {
+  std::string target;  // a deployment id, or an app id for its running deployment
+  std::string reason;
+  bool force = false;
+  double interval_seconds = 0.5;
+  RollbackOptions rollback;
+};
+
+void AddDeployCommands(CLI::App& app, const GlobalOptions& global, int& exit_code, DeployFlags& f) {
+  auto* deploy = app.add_subcommand("deploy", "Deployments: list, show, watch, pause, resume, promote, cancel");
+  deploy->require_subcommand(1);
+  deploy->add_subcommand("list", "The running deployments")->callback([&] { exit_code = DeployList(global); });
+  const auto target = [&](CLI::App* command) {
+    command->add_option("deployment", f.target, "A deployment id, or an app id (/web) for the one running for it")
+        ->required();
+    return command;
+  };
+  target(deploy->add_subcommand("show", "One deployment, with its rollout's progress"))->callback([&] {
+    exit_code = DeployShow(global, f.target);
+  });
+  auto* watch = target(deploy->add_subcommand("watch", "A progress bar until it ends; non-zero unless it succeeds"));
+  watch->add_option("--interval", f.interval_seconds, "Seconds between looks")->capture_default_str()->check(
+      CLI::Range(0.05, 60.0));
+  watch->callback([&] { exit_code = DeployWatch(global, f.target, f.interval_seconds); });
+  for (const char* action : {"pause", "resume", "promote"}) {
+    auto* command = target(deploy->add_subcommand(action, std::string(action) + " a running deployment"));
+    command->add_option("--reason", f.reason, "Why, recorded in the log with who asked");
+    command->callback([&, action] { exit_code = DeployControl(global, f.target, action, f.reason); });
+  }
+  auto* cancel = target(deploy->add_subcommand("cancel", "Roll back to the version it started from"));
+  cancel->add_flag("--force", f.force, "Stop where it is instead of rolling back");
+  cancel->add_option("--reason", f.reason, "Why, recorded in the log with who asked");
+  cancel->callback([&] { exit_code = DeployCancel(global, f.target, f.force, f.reason); });
+
+  auto* rollback = app.add_subcommand("rollback", "Make an app's definition that of an earlier version");
+  rollback->add_option("app", f.rollback.app_id, "The app's id")->required();
+  rollback->add_option("--to", f.rollback.to, "A version (as /v2/apps/APP/versions lists) or a log revision")
+      ->required();
+  rollback->add_flag("--force", f.rollback.force, "Replace a deployment that holds the app");
+  rollback->add_option("--reason", f.rollback.reason, "Why, recorded in the log with who asked");
+  rollback->callback([&] { exit_code = Rollback(global, f.rollback); });
+}
+
 int UsageError(const CLI::ParseError& e) {
   std::string message = e.what();
   if (const auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
@@ -190,6 +234,9 @@ int Main(int argc, char** argv) {
   kill_cmd->add_option("--reason", kill.reason, "Why, recorded in the log with who asked");
   kill_cmd->add_option("task", kill.task_id, "The task's id")->required();
   kill_cmd->callback([&] { exit_code = Kill(global, kill); });
+
+  DeployFlags deploy_flags;
+  AddDeployCommands(app, global, exit_code, deploy_flags);
 
   auto* tasks_cmd = app.add_subcommand("tasks", "List the live tasks (GET /v2/tasks)");
   tasks_cmd->callback([&] { exit_code = Tasks(global); });

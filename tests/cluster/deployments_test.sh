@@ -68,7 +68,12 @@ listed() { curl -s "$api/v2/deployments" | grep -q "\"$d2\""; }
 listed && ok || fail "v2's deployment $d2 is not listed"
 expect "a second PUT while it runs" 409 "$(call PUT /v2/apps/web -d "$(app v2b)")"
 expect "the 409 names the deployment" "$d2" "$(json "d['deployments'][0]['id']")"
-wait_for 90 ended "$d2" succeeded && ok || fail "v2's deployment did not succeed: $(curl -s "$api/v2/deployments/$d2" | head -c 600)"
+R deploy list | grep -q "$d2" && ok || fail "deploy list does not show $d2: $(R deploy list 2>&1 | head -3)"
+# The CLI's progress bar follows it to the end (piped: one line per change).
+timeout 90 "$regatta" --api "$api" deploy watch /web --interval 0.2 >watch.txt 2>&1 && ok || fail "deploy watch did not exit 0: $(tail -3 watch.txt)"
+grep -q "deployment $d2 succeeded" watch.txt && ok || fail "deploy watch did not say it succeeded: $(tail -3 watch.txt)"
+grep -q '^\[#' watch.txt && ok || fail "deploy watch drew no progress bar: $(head -3 watch.txt)"
+wait_for 10 ended "$d2" succeeded && ok || fail "v2's deployment did not succeed: $(curl -s "$api/v2/deployments/$d2" | head -c 600)"
 v2=$(version)
 all_at "$v2" 10 && ok || fail "not 10 tasks at v2: $(head -c 300 body.json)"
 # minHealthy = ceil(10 x 0.5) = 5, maxCapacity = floor(10 x 1.2) = 12.
@@ -79,6 +84,9 @@ bounds=$(dump | python3 "$here/check_rollout.py" /web "$d2" 5 12) && ok "rolling
 sick='{"minimumHealthCapacity":1.0,"maximumOverCapacity":0.2,"progressDeadlineSeconds":10}'
 expect "PUT a version whose health check fails" 200 "$(call PUT /v2/apps/web -d "$(app sick "$sick" /missing)")"
 ds=$(json "d['deploymentId']")
+timeout 90 "$regatta" --api "$api" deploy watch "$ds" >watch.txt 2>&1 && fail "deploy watch exited 0 on a reverted deployment" \
+  || ok "deploy watch exits non-zero: $(tail -1 watch.txt)"
+grep -q "reverted" watch.txt && ok || fail "deploy watch did not say it reverted: $(tail -2 watch.txt)"
 wait_for 60 ended "$ds" reverted && ok || fail "the unhealthy version did not revert: $(curl -s "$api/v2/deployments/$ds" | head -c 600)"
 bounds=$(dump | python3 "$here/check_rollout.py" /web "$ds" 10 12 "$v2") && ok "no healthy v2 instance lost: $bounds" \
   || fail "the unhealthy rollout lost good instances: $bounds"
@@ -162,6 +170,14 @@ expect "its steps" "[(7, 5), (3, 5)]" "$(json "[(s['start'], s['kill']) for s in
 expect "a dry run of a scale" scale "$(call PUT '/v2/apps/web?dryRun=true' -d '{"instances":12}' >/dev/null; json "d['kind']")"
 expect "a bad dry run is refused like a write" 422 "$(call PUT '/v2/apps/web?dryRun=true' -d '{"cpus":-1}')"
 expect "the log is as it was" "$events_before" "$(dump | wc -l)"
+
+# ---------------------------------------------------------------- rollback to any version ever
+R rollback /web --to "$v1" --reason "back to the first" >rollback.txt 2>&1 && ok || fail "rollback: $(cat rollback.txt)"
+timeout 90 "$regatta" --api "$api" deploy watch /web >watch.txt 2>&1 && ok || fail "the rollback did not succeed: $(tail -2 watch.txt)"
+call GET /v2/apps/web >/dev/null
+json "d['app']['cmd']" | grep -q '# v1$' && ok || fail "the rollback is not v1's definition: $(json "d['app']['cmd']")"
+R rollback /web --to nonsense >rollback.txt 2>&1 && fail "a rollback to no version succeeded" || ok "a bad rollback: $(head -1 rollback.txt)"
+R deploy pause nothing >pause.txt 2>&1 && fail "pausing no deployment succeeded" || ok "a bad pause: $(head -1 pause.txt)"
 
 # ---------------------------------------------------------------- a group deploys in dependency order
 member() {  # member ID [DEPENDENCY]
