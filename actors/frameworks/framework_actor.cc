@@ -156,7 +156,7 @@ void KillExcess(FrameworkPointer self) {
     auto kill = message.initRoot<protocol::ClientMessage>();
     kill.setKillTask(task.task_id);
     kill.setPrincipal("regatta:" + st.config.framework_id);
-    kill.setReason("more instances than the app wants");
+    kill.setReason(task.reason);
     // The answer is not waited for: a kill that does not arrive is resent
     // after kKillResendNanos. A request rather than an anonymous message,
     // so the master has a sender to answer.

@@ -304,7 +304,8 @@ std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state, std::in
     if (!rollout) continue;
     rolling[app_id] = true;
     for (const std::string& task : rollout->kill) {
-      excess.push_back({task, state.scheduling().tasks().find(task)->second.agent_id});
+      excess.push_back({task, state.scheduling().tasks().find(task)->second.agent_id,
+                        "retired by deployment " + deployment + " to version " + app->version});
     }
   }
   for (const AppDefinition* app : projections::LiveApps(state.history())) {
@@ -329,7 +330,7 @@ std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state, std::in
       return a.first < b.first;
     });
     for (std::size_t i = keep; i < tasks.size(); ++i) {
-      excess.push_back({std::string(tasks[i].first), tasks[i].second->agent_id});
+      excess.push_back({std::string(tasks[i].first), tasks[i].second->agent_id, "more instances than the app wants"});
     }
   }
   std::sort(excess.begin(), excess.end(), [](const Excess& a, const Excess& b) { return a.task_id < b.task_id; });

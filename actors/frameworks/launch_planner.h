@@ -109,6 +109,7 @@ AppTarget TargetFor(const AppDefinition& app,
 struct Excess {
   std::string task_id;
   std::string agent_id;
+  std::string reason;  // for the log's audit: why it goes
 };
 std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state, std::int64_t now_nanos);
 

@@ -280,8 +280,12 @@ void Run(AgentPointer self, protocol::RunTask::Reader task) {
   Status launched = self->state.runner->Launch(launch);
   if (launched.ok()) {
     Queue(self, launch.task_id, schema::TaskState::RUNNING, "", "", 0);
+    std::optional<health::CommandShell> shell;
+    if (auto task_shell = self->state.runner->ShellOf(launch)) {
+      shell = health::CommandShell{std::move(task_shell->env), std::move(task_shell->cwd)};
+    }
     self->state.health->Started(launch.task_id, task.getSpec(), launch.host_ports,
-                                task.getSpec().getKillGracePeriodSeconds(), SteadyNanos());
+                                task.getSpec().getKillGracePeriodSeconds(), SteadyNanos(), shell);
     ArmChecks(self);
   } else {
     std::cerr << "regatta agent: launch " << launch.task_id << ": " << launched.message() << "\n";

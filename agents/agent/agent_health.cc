@@ -6,10 +6,11 @@ AgentHealth::AgentHealth(std::unique_ptr<health::CheckRunner> runner, std::strin
     : runner_(std::move(runner)), host_(std::move(host)), unavailable_(std::move(unavailable)) {}
 
 void AgentHealth::Started(const std::string& task_id, schema::AppSpec::Reader spec,
-                          const std::vector<std::uint32_t>& ports, double kill_grace_seconds, std::int64_t now) {
+                          const std::vector<std::uint32_t>& ports, double kill_grace_seconds, std::int64_t now,
+                          const std::optional<health::CommandShell>& shell) {
   if (spec.getHealthChecks().size() == 0 && spec.getReadinessChecks().size() == 0) return;
   kill_grace_[task_id] = kill_grace_seconds;
-  if (auto report = monitor_.Watch(task_id, spec, ports, host_, now)) Report(task_id, *report);
+  if (auto report = monitor_.Watch(task_id, spec, ports, host_, now, shell)) Report(task_id, *report);
 }
 
 void AgentHealth::Stopped(const std::string& task_id) {

@@ -38,8 +38,10 @@ class AgentHealth {
   AgentHealth(std::unique_ptr<health::CheckRunner> runner, std::string host, std::string unavailable = "");
 
   // A task started at `now` (steady nanoseconds, as every time here).
+  // `shell`: where its command runs, for its COMMAND checks.
   void Started(const std::string& task_id, schema::AppSpec::Reader spec, const std::vector<std::uint32_t>& ports,
-               double kill_grace_seconds, std::int64_t now);
+               double kill_grace_seconds, std::int64_t now,
+               const std::optional<health::CommandShell>& shell = std::nullopt);
   // A task ended or is being killed: its checks stop.
   void Stopped(const std::string& task_id);
   bool watching() const { return monitor_.size() > 0; }

@@ -78,6 +78,11 @@ ProcessContainerizer::ProcessContainerizer(std::string work_dir, ContainerizerOp
       cgroups_(std::move(cgroups)),
       inherited_env_(std::move(inherited)) {}
 
+std::optional<TaskShell> ProcessContainerizer::ShellOf(const LaunchSpec& spec) const {
+  const std::string sandbox = SandboxPath(spec.task_id);
+  return TaskShell{BuildTaskEnvironment(spec, sandbox, inherited_env_), sandbox};
+}
+
 std::string ProcessContainerizer::SandboxPath(const std::string& task_id) const {
   return work_dir_ + "/sandboxes/" + task_id;
 }

@@ -148,6 +148,7 @@ class ProcessContainerizer final : public TaskRunner {
 
   std::vector<std::string> Running() const override;
   bool Runs(const std::string& task_id) const override { return tasks_.count(task_id) > 0; }
+  std::optional<TaskShell> ShellOf(const LaunchSpec& spec) const override;
   // True while an ended task's cgroup still awaits removal (its processes
   // were still dying); each Poll retries. For a graceful agent shutdown.
   bool CleanupPending() const { return !dying_cgroups_.empty(); }

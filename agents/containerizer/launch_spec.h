@@ -32,6 +32,13 @@ struct LaunchSpec {
   std::string container_image;
 };
 
+// Where a task's command runs and with which environment: a COMMAND health
+// check of the task runs the same way.
+struct TaskShell {
+  std::vector<std::string> env;  // "KEY=VALUE", as BuildTaskEnvironment
+  std::string cwd;               // the sandbox
+};
+
 // InvalidArgument naming the first bad field.
 Status ValidateLaunchSpec(const LaunchSpec& spec);
 

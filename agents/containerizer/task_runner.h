@@ -49,6 +49,10 @@ class TaskRunner {
   virtual std::vector<std::string> Running() const = 0;
   // Whether `task_id` runs here now (launched, its end not yet polled).
   virtual bool Runs(const std::string& task_id) const = 0;
+  // The environment and working directory `spec`'s command runs with, for
+  // the COMMAND health checks run beside it. None where tasks have neither
+  // (a simulation).
+  virtual std::optional<TaskShell> ShellOf(const LaunchSpec&) const { return std::nullopt; }
 };
 
 }  // namespace regatta::agent

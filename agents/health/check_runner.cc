@@ -1,11 +1,15 @@
 #include "agents/health/check_runner.h"
 
 #include <kj/async-io.h>
+#include <kj/async-unix.h>
 #include <kj/compat/http.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include <future>
 #include <thread>
+
+#include "agents/health/command_check.h"
 
 namespace regatta::health {
 namespace {
@@ -29,6 +33,38 @@ std::string Why(const kj::Exception& e, std::int64_t timeout_nanos) {
   }
   if (e.getType() == kj::Exception::Type::DISCONNECTED) return "the connection closed before an answer";
   return text;
+}
+
+// A COMMAND check while it runs: its process, the wait for its exit, and
+// the first kMaxOutput bytes of what it printed (the rest is read and
+// dropped, so a chatty command never blocks on a full pipe), read as it
+// comes.
+struct RunningCommand {
+  static constexpr std::size_t kMaxOutput = 1024;
+
+  RunningCommand(CheckProcess p, kj::UnixEventPort& port, kj::LowLevelAsyncIoProvider& low)
+      : process(std::move(p)),
+        exit(port, process.pidfd(), kj::UnixEventPort::FdObserver::OBSERVE_READ),
+        stream(low.wrapInputFd(process.output_fd())) {}
+
+  void Keep(std::size_t n) { output.append(buffer, std::min(n, kMaxOutput - std::min(kMaxOutput, output.size()))); }
+
+  // Declared so that they go in reverse: the stream and the observer
+  // before the process closes their fds.
+  CheckProcess process;
+  kj::UnixEventPort::FdObserver exit;
+  kj::Own<kj::AsyncInputStream> stream;  // does not own the fd
+  std::string output;
+  char buffer[512];
+  int wait_status = 0;
+};
+
+kj::Promise<void> ReadOutput(RunningCommand& r) {
+  return r.stream->tryRead(r.buffer, 1, sizeof r.buffer).then([&r](std::size_t n) -> kj::Promise<void> {
+    if (n == 0) return kj::READY_NOW;
+    r.Keep(n);
+    return ReadOutput(r);
+  });
 }
 
 class KjCheckRunner final : public CheckRunner {
@@ -68,6 +104,8 @@ class KjCheckRunner final : public CheckRunner {
       kj::TaskSet tasks(quiet);
       auto stop = kj::newPromiseAndFulfiller<void>();
       io_ = io.provider.get();
+      low_ = io.lowLevelProvider.get();
+      port_ = &io.unixEventPort;
       table_ = &table;
       tasks_ = &tasks;
       stop_ = stop.fulfiller.get();
@@ -81,7 +119,9 @@ class KjCheckRunner final : public CheckRunner {
 
   kj::Promise<ProbeResult> Check(Probe probe) {
     const std::int64_t timeout = probe.timeout_nanos;
-    auto attempt = probe.kind == Probe::Kind::kTcp ? Tcp(probe) : Http(probe);
+    auto attempt = probe.kind == Probe::Kind::kTcp       ? Tcp(probe)
+                   : probe.kind == Probe::Kind::kCommand ? Command(probe)
+                                                         : Http(probe);
     return io_->getTimer()
         .timeoutAfter(timeout * kj::NANOSECONDS, kj::mv(attempt))
         .catch_([timeout](kj::Exception&& e) { return ProbeResult{false, 0, Why(e, timeout)}; });
@@ -118,9 +158,34 @@ class KjCheckRunner final : public CheckRunner {
     });
   }
 
+  // Cancelled at the timeout, the command's group is killed and reaped
+  // (~CheckProcess). Once it exits, what is left of its group is killed
+  // too, and its output read to the end, or for kOutputGrace more when
+  // something outside its group still holds the pipe.
+  kj::Promise<ProbeResult> Command(const Probe& probe) {
+    static constexpr auto kOutputGrace = 100 * kj::MILLISECONDS;
+    auto process = CheckProcess::Start(probe);
+    if (!process.ok()) return ProbeResult{false, 0, process.status().message()};
+    auto running = kj::heap<RunningCommand>(std::move(*process), *port_, *low_);
+    RunningCommand& r = *running;
+    auto reading = ReadOutput(r).eagerlyEvaluate(nullptr);
+    return r.exit.whenBecomesReadable()
+        .then([this, &r, reading = kj::mv(reading)]() mutable {
+          r.wait_status = r.process.Reap();
+          return reading.exclusiveJoin(io_->getTimer().afterDelay(kOutputGrace));
+        })
+        .then([&r] {
+          const int status = r.wait_status;
+          return ProbeResult{WIFEXITED(status) && WEXITSTATUS(status) == 0, 0, DescribeCheckExit(status, r.output)};
+        })
+        .attach(kj::mv(running));
+  }
+
   std::thread thread_;
   // The loop thread's, set before Launch returns.
   kj::AsyncIoProvider* io_ = nullptr;
+  kj::LowLevelAsyncIoProvider* low_ = nullptr;
+  kj::UnixEventPort* port_ = nullptr;
   kj::HttpHeaderTable* table_ = nullptr;
   kj::TaskSet* tasks_ = nullptr;
   kj::PromiseFulfiller<void>* stop_ = nullptr;

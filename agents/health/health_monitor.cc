@@ -12,11 +12,21 @@ std::int64_t Nanos(double seconds) {
 
 // Where health check `index` probes, or why it cannot.
 DueProbe HealthProbe(const std::string& task, std::uint32_t index, schema::HealthCheck::Reader check,
-                     const std::vector<std::uint32_t>& ports, const std::string& host) {
+                     const std::vector<std::uint32_t>& ports, const std::string& host,
+                     const std::optional<CommandShell>& shell) {
   DueProbe due{task, index, false, std::nullopt, ""};
   using P = schema::HealthCheck::Protocol;
   if (check.getProtocol() == P::COMMAND) {
-    due.failure = "COMMAND health checks are not run by this agent";
+    if (!shell) {
+      due.failure = "COMMAND health checks need the task's sandbox, which this agent's runner has not";
+      return due;
+    }
+    Probe probe;
+    probe.kind = Probe::Kind::kCommand;
+    probe.command = check.getCommand();
+    probe.shell = *shell;
+    probe.timeout_nanos = Nanos(check.getTimeoutSeconds());
+    due.probe = std::move(probe);
     return due;
   }
   std::uint32_t port = check.getPort();
@@ -54,12 +64,13 @@ std::optional<std::uint32_t> ReadinessPort(schema::AppSpec::Reader spec, schema:
 
 std::optional<HealthReport> HealthMonitor::Watch(const std::string& task_id, schema::AppSpec::Reader spec,
                                                  const std::vector<std::uint32_t>& host_ports,
-                                                 const std::string& host, std::int64_t started_nanos) {
+                                                 const std::string& host, std::int64_t started_nanos,
+                                                 const std::optional<CommandShell>& shell) {
   std::vector<CheckPolicy> policies;
   for (auto check : spec.getHealthChecks()) policies.push_back(PolicyOf(check));
   Watched w{TaskHealth(policies, spec.getReadinessChecks().size(), started_nanos), {}, {}, {}};
   for (unsigned i = 0; i < spec.getHealthChecks().size(); ++i) {
-    w.health_probes.push_back(HealthProbe(task_id, i, spec.getHealthChecks()[i], host_ports, host));
+    w.health_probes.push_back(HealthProbe(task_id, i, spec.getHealthChecks()[i], host_ports, host, shell));
   }
   w.health_in_flight.assign(w.health_probes.size(), false);
   for (auto check : spec.getReadinessChecks()) {

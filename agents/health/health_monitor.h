@@ -4,9 +4,10 @@
 // each result back with the time; nothing here does I/O or reads a clock.
 //
 // A task is watched from its start: its app's healthChecks (HTTP, HTTPS as
-// HTTP, TCP; COMMAND checks are not run here and say so in their result)
-// and readinessChecks (HTTP, passing on httpStatusCodesForReady, 200 by
-// default), probed at `host` on the task's host port the check names. A
+// HTTP, TCP, and COMMAND run in the task's `shell`, failing, saying why,
+// without one) and readinessChecks (HTTP, passing on
+// httpStatusCodesForReady, 200 by default), probed at `host` on the task's
+// host port the check names. A
 // probe in flight is not started again; a readiness check stops once it
 // passed. A task with no health check is healthy from its start, which is
 // reported at once, so its readiness alone decides.
@@ -28,7 +29,8 @@ struct DueProbe {
   std::string task_id;
   std::uint32_t index = 0;
   bool readiness = false;
-  // Unset: the check cannot be probed (no such port, a COMMAND check);
+  // Unset: the check cannot be probed (no such port, a COMMAND check
+  // without a shell);
   // `failure` says why, and the agent records it as a failed result.
   std::optional<Probe> probe;
   std::string failure;
@@ -40,7 +42,8 @@ class HealthMonitor {
   // at once (a task without health checks is healthy), if any.
   std::optional<HealthReport> Watch(const std::string& task_id, schema::AppSpec::Reader spec,
                                     const std::vector<std::uint32_t>& host_ports, const std::string& host,
-                                    std::int64_t started_nanos);
+                                    std::int64_t started_nanos,
+                                    const std::optional<CommandShell>& shell = std::nullopt);
   void Forget(const std::string& task_id);
   bool Watching(const std::string& task_id) const { return tasks_.count(task_id) > 0; }
   std::size_t size() const { return tasks_.size(); }

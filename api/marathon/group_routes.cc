@@ -1,9 +1,14 @@
 // /v2/groups: Marathon's group tree, read (group_view.h) and written
 // through the master (DecideDefineGroup and friends): create, update,
 // scale, roll back, delete, and every version ever.
+#include <set>
+
+#include "api/marathon/deployment_view.h"
 #include "api/marathon/group_json.h"
 #include "api/marathon/group_view.h"
 #include "api/marathon/routes.h"
+#include "events/domain/app_spec_check.h"
+#include "events/domain/group_paths.h"
 
 namespace regatta::marathon {
 namespace {
@@ -60,6 +65,41 @@ void MarathonApi::Impl::Groups(const http::Request& r, const ExchangePtr& ex) {
   Message(ex, 405, "/v2/groups takes GET, POST, PUT and DELETE");
 }
 
+namespace {
+
+// PUT or POST /v2/groups?dryRun=true: each app the write names, as the app
+// dry run shows it (its diff, kind and steps), and, where the group lists
+// its apps, the live ones it would delete. Nested groups' apps included.
+// The master still checks the write as a whole (paths, dependencies) only
+// when it is made.
+void AddGroupDryRun(const ProjectionSet& view, schema::GroupSpec::Reader group, Json& apps) {
+  std::set<std::string> named;
+  for (auto app : group.getApps()) {
+    named.insert(app.getId().cStr());
+    Json one = EncodeDryRun(view, view.history().Current(app.getId().cStr()), app);
+    if (Status s = domain::CheckAppSpec(app); !s.ok()) one["error"] = s.message();
+    apps.push_back(std::move(one));
+  }
+  if (group.getHasApps()) {
+    const std::string id = group.getId().cStr();
+    for (const auto& [app_id, app] : view.history().current()) {
+      if (domain::ParentPath(app_id) == id && !named.count(app_id)) {
+        apps.push_back({{"dryRun", true}, {"id", app_id}, {"kind", "delete"}, {"diff", Json::array()},
+                        {"steps", Json::array({{{"start", 0}, {"kill", app.instances}, {"oldAfter", 0}, {"newAfter", 0}}})}});
+      }
+    }
+  }
+  for (auto child : group.getGroups()) AddGroupDryRun(view, child, apps);
+}
+
+Json GroupDryRun(const ProjectionSet& view, schema::GroupSpec::Reader group) {
+  Json apps = Json::array();
+  AddGroupDryRun(view, group, apps);
+  return {{"dryRun", true}, {"id", group.getId().cStr()}, {"apps", std::move(apps)}};
+}
+
+}  // namespace
+
 void MarathonApi::Impl::GetGroup(const http::Request& r, const ExchangePtr& ex, const std::string& id) {
   const Embed embed = ParseEmbed(r.QueryAll("embed"), Embed{});
   auto group = EncodeGroupNow(view(), id, [&](const std::string& app_id) {
@@ -85,6 +125,7 @@ void MarathonApi::Impl::WriteGroup(const http::Request& r, const ExchangePtr& ex
   capnp::MallocMessageBuilder decoded;
   auto group = decoded.initRoot<schema::GroupSpec>();
   if (Status s = DecodeGroup(group_json, group, id, !create); !s.ok()) return Fail(ex, s);
+  if (r.Flag("dryRun", false)) return Reply(ex, 200, GroupDryRun(view(), group.asReader()));
   for (auto app : group.asReader().getApps()) {
     if (Locked(r, ex, app.getId().cStr())) return;
   }

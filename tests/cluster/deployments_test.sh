@@ -5,8 +5,9 @@
 # fact), a version that cannot start hits its progress deadline and
 # reverts on its own without losing an instance of the good one, a kill -9
 # of the master mid-deployment that completes once after the restart, and
-# a cancel that rolls back, a canary promoted, a pause resumed, a dry run that writes nothing, and a group of three that deploys in
-# dependency order. Usage: deployments_test.sh PATH_TO_REGATTA [kafka]
+# a cancel that rolls back, a canary promoted, a pause resumed, a dry run
+# that writes nothing, a group of three that deploys in dependency order,
+# and COMMAND health checks run by the agents. Usage: deployments_test.sh PATH_TO_REGATTA [kafka]
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # before lib.sh cds away
 source "$here/lib.sh" "$@"
 
@@ -200,5 +201,27 @@ for n, line in enumerate(sys.stdin):
 ok = done.get("/shop/db", 1e9) < first.get("/shop/api", -1) and done.get("/shop/api", 1e9) < first.get("/shop/web", -1)
 print("in order" if ok else "out of order: %s %s" % (done, first))')
 expect "dependees first" "in order" "$order"
+
+# A group's dry run: each app it names as an app's dry run, the ones it drops as deletions.
+events_before=$(dump | wc -l)
+dry=$(printf '{"id":"/shop","apps":[%s,%s]}' "$(member /shop/api /shop/db | sed 's/"instances":1/"instances":3/')" "$(member /shop/db)")
+expect "a group dry run" 200 "$(call PUT '/v2/groups/shop?dryRun=true' -d "$dry")"
+expect "its kinds" "[('/shop/api', 'scale'), ('/shop/db', 'none'), ('/shop/web', 'delete')]" \
+  "$(json "sorted((a['id'], a['kind']) for a in d['apps'])")"
+expect "the group's log is as it was" "$events_before" "$(dump | wc -l)"
+expect "/shop/web still runs" 1 "$(call GET /v2/apps/shop/web >/dev/null; json "d['app']['tasksRunning']")"
+
+# ---------------------------------------------------------------- COMMAND health checks, run by the agents
+# One passes once its task made a file in its sandbox (its cwd) and sees
+# the task's environment; one always fails and is killed, its output in the log.
+probe_app() {  # probe_app ID CHECK_COMMAND
+  printf '{"id":"%s","cmd":"sleep 1; touch up; exec sleep 600","instances":1,"cpus":0.1,"mem":32,"healthChecks":[{"protocol":"COMMAND","command":{"value":"%s"},"gracePeriodSeconds":0,"intervalSeconds":1,"timeoutSeconds":2,"delaySeconds":0,"maxConsecutiveFailures":2}]}' "$1" "$2"
+}
+expect "an app with a COMMAND check" 201 "$(call POST /v2/apps -d "$(probe_app /probe 'test -f up && test -n \"$PORT0\"')")"
+probe_healthy() { call GET /v2/apps/probe >/dev/null; [ "$(json "d['app']['tasksHealthy']")" = 1 ]; }
+wait_for 30 probe_healthy && ok || fail "the COMMAND check does not pass: $(head -c 400 body.json)"
+expect "an app whose COMMAND check fails" 201 "$(call POST /v2/apps -d "$(probe_app /sick 'echo sick today; exit 1')")"
+sick_killed() { dump | grep -q 'failed too often (last: exit 1: sick today)'; }
+wait_for 30 sick_killed && ok || fail "the failing COMMAND check did not kill its task: $(dump | grep '/sick' | tail -3)"
 
 finish deployments master.log agent0.log

@@ -104,6 +104,27 @@ TEST_F(HealthMonitorTest, AMissingPortOrACommandCheckFailsWithWhy) {
   EXPECT_EQ(due[0].failure, "portIndex 1 names no port of the task");
 }
 
+TEST_F(HealthMonitorTest, ACommandCheckRunsInTheTasksShellOrFailsWithoutOne) {
+  auto spec = message_->initRoot<schema::AppSpec>();
+  auto c = spec.initHealthChecks(1)[0];
+  c.setProtocol(schema::HealthCheck::Protocol::COMMAND);
+  c.setCommand("test -f ready");
+  c.setDelaySeconds(0);
+  c.setTimeoutSeconds(3);
+  monitor_.Watch("t1", spec.asReader(), {}, "127.0.0.1", 0, CommandShell{{"PORT0=31000"}, "/sandboxes/t1"});
+  monitor_.Watch("t2", spec.asReader(), {}, "127.0.0.1", 0);
+  auto due = monitor_.TakeDue(kSecond);
+  ASSERT_EQ(due.size(), 2u);
+  ASSERT_TRUE(due[0].probe.has_value());
+  EXPECT_EQ(due[0].probe->kind, Probe::Kind::kCommand);
+  EXPECT_EQ(due[0].probe->command, "test -f ready");
+  EXPECT_EQ(due[0].probe->shell.cwd, "/sandboxes/t1");
+  EXPECT_EQ(due[0].probe->shell.env, std::vector<std::string>{"PORT0=31000"});
+  EXPECT_EQ(due[0].probe->timeout_nanos, 3 * kSecond);
+  EXPECT_FALSE(due[1].probe.has_value());
+  EXPECT_NE(due[1].failure.find("sandbox"), std::string::npos) << due[1].failure;
+}
+
 TEST_F(HealthMonitorTest, AForgottenTaskIsProbedNoMoreAndItsResultsChangeNothing) {
   monitor_.Watch("t1", Spec(), {31000, 31001}, "127.0.0.1", 0);
   monitor_.Forget("t1");
