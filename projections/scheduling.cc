@@ -78,6 +78,7 @@ void SchedulingProjection::Apply(const Event& event) {
         }
         task.healthy = h.getHealthy();
         task.ready = h.getReady();
+        task.health_reported = true;
         task.updated_nanos = t;
       }
       break;
@@ -283,6 +284,7 @@ void SchedulingProjection::Serialize(StateWriter& w) const {
     w.List(t.host_ports, [](StateWriter& w, std::uint32_t p) { w.U64(p); });
     w.Bool(t.healthy);
     w.Bool(t.ready);
+    w.Bool(t.health_reported);
     w.I64(t.launched_nanos);
     w.I64(t.updated_nanos);
     w.I64(t.started_nanos);
@@ -333,6 +335,7 @@ bool SchedulingProjection::Deserialize(StateReader& r) {
     }
     t.healthy = r.Bool();
     t.ready = r.Bool();
+    t.health_reported = r.Bool();
     t.launched_nanos = r.I64();
     t.updated_nanos = r.I64();
     t.started_nanos = r.I64();

@@ -53,6 +53,9 @@ struct TaskInfo {
   std::vector<std::uint32_t> host_ports;
   bool healthy = false;
   bool ready = false;
+  // Whether a TaskHealthChanged named it yet: until then its health is
+  // unknown, and a first report that it is unhealthy is news.
+  bool health_reported = false;
   std::string message;
   std::int64_t launched_nanos = 0;
   std::int64_t updated_nanos = 0;

@@ -66,7 +66,45 @@ std::vector<std::string> DependenciesOf(const projections::HistoryProjection& hi
   return out;
 }
 
+// What a deleted app depended on when it was last defined: its own
+// dependencies and those of the groups it lay in, as they last were.
+std::vector<std::string> LastDependenciesOf(const projections::HistoryProjection& history, const std::string& app_id) {
+  std::vector<std::string> out;
+  auto app = history.apps().find(app_id);
+  if (app == history.apps().end()) return out;
+  const std::string parent = domain::ParentPath(app_id);
+  for (auto change = app->second.changes.rbegin(); change != app->second.changes.rend(); ++change) {
+    if (change->kind != projections::ChangeKind::kDefined) continue;
+    auto spec = domain::FlatSpec::FromBytes(change->spec);
+    if (!spec.ok()) break;
+    for (auto dependency : (*spec)->root().getDependencies()) {
+      if (auto resolved = domain::ResolvePath(parent, dependency.cStr())) out.push_back(*resolved);
+    }
+    break;
+  }
+  for (std::string group = parent; group != "/"; group = domain::ParentPath(group)) {
+    auto g = history.groups().find(group);
+    if (g == history.groups().end()) continue;
+    for (auto change = g->second.changes.rbegin(); change != g->second.changes.rend(); ++change) {
+      if (change->deleted) continue;
+      out.insert(out.end(), change->dependencies.begin(), change->dependencies.end());
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string WaitingForDependents(const projections::ProjectionSet& state, const std::string& deleted_app_id) {
+  for (const auto& [other, history] : state.history().apps()) {
+    if (other == deleted_app_id || !history.deleted || state.scheduling().TaskIdsOf(other).empty()) continue;
+    for (const std::string& dependency : LastDependenciesOf(state.history(), other)) {
+      if (domain::IsUnder(deleted_app_id, dependency)) return "waiting for " + other + " (which depends on it) to stop";
+    }
+  }
+  return "";
+}
 
 std::string WaitingForDependees(const projections::ProjectionSet& state, const domain::AppDefinition& app) {
   const std::vector<std::string> dependencies = DependenciesOf(state.history(), app);

@@ -39,6 +39,13 @@ RolloutPlan PlanDeployment(const projections::ProjectionSet& state, const domain
 // Empty, or what the app's rollout waits for among its dependees.
 std::string WaitingForDependees(const projections::ProjectionSet& state, const domain::AppDefinition& app);
 
+// Empty, or what the stop of a deleted app waits for: another deleted app
+// that depended on it (by its last definition, and its groups' last) and
+// still has tasks. Apps stop in reverse dependency order, as Marathon's
+// group deletions do: the dependents' tasks are gone before the dependee's
+// are killed.
+std::string WaitingForDependents(const projections::ProjectionSet& state, const std::string& deleted_app_id);
+
 // The planner's input for it (exposed for tests and `regatta deploy show`).
 RolloutInput RolloutInputFor(const projections::ProjectionSet& state, const domain::AppDefinition& app,
                              const projections::DeploymentRecord& deployment, std::int64_t now_nanos);

@@ -321,6 +321,8 @@ std::vector<Excess> ExcessTasks(const projections::ProjectionSet& state, std::in
     auto it = wanted.find(app);
     const std::size_t keep = it == wanted.end() ? 0 : it->second;
     if (tasks.size() <= keep) continue;
+    // A deleted app stops after the deleted apps that depend on it.
+    if (it == wanted.end() && !deployments::WaitingForDependents(state, std::string(app)).empty()) continue;
     // Keep running tasks before starting ones, older before newer.
     std::sort(tasks.begin(), tasks.end(), [](const auto& a, const auto& b) {
       const bool a_running = a.second->state == schema::TaskState::RUNNING;

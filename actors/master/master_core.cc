@@ -218,7 +218,7 @@ Result<Outcome> DecideHealthUpdates(const ProjectionSet& state, const std::vecto
     auto known = state.scheduling().tasks().find(u.task_id);
     if (known == state.scheduling().tasks().end() || known->second.agent_id != u.agent_id) continue;
     const projections::TaskInfo& task = known->second;
-    if (task.healthy == u.healthy && task.ready == u.ready) continue;
+    if (task.health_reported && task.healthy == u.healthy && task.ready == u.ready) continue;
     emit.Emit([&](auto e) {
       auto h = e.initTaskHealthChanged();
       h.setTaskId(u.task_id);

@@ -147,10 +147,19 @@ std::vector<MarathonEvent> DeploymentEvents(const Event& event, const projection
     return {Make("deployment_step_success", at, {{"plan", std::move(plan)}, {"currentStep", std::move(step)}})};
   }
   if (e.isDeploymentSucceeded()) return {Make("deployment_success", at, {{"id", id}, {"plan", std::move(plan)}})};
-  // Failed or canceled: Marathon says deployment_failed for both.
+  // Failed or canceled: Marathon says deployment_failed for both, and a
+  // failure says first which step failed: the first not completed.
   const std::string why = e.isDeploymentFailed() ? Text(e.getDeploymentFailed().getMessage())
                                                  : Text(e.getDeploymentCanceled().getMessage());
-  return {Make("deployment_failed", at, {{"id", id}, {"plan", std::move(plan)}, {"regattaMessage", why}})};
+  std::vector<MarathonEvent> out;
+  if (e.isDeploymentFailed()) {
+    const std::size_t index = std::min(d.steps_completed.size(), plan["steps"].size() - 1);
+    Json step = plan["steps"].empty() ? Json::object() : plan["steps"][index];
+    out.push_back(Make("deployment_step_failure", at,
+                       {{"plan", plan}, {"currentStep", std::move(step)}, {"regattaMessage", why}}));
+  }
+  out.push_back(Make("deployment_failed", at, {{"id", id}, {"plan", std::move(plan)}, {"regattaMessage", why}}));
+  return out;
 }
 
 }  // namespace
@@ -197,14 +206,17 @@ std::vector<MarathonEvent> ToMarathonEvents(const Event& event, const projection
     auto task = before.scheduling().tasks().find(h.getTaskId().cStr());
     if (task == before.scheduling().tasks().end()) return {};
     const projections::TaskInfo& t = task->second;
-    if (t.healthy == h.getHealthy()) return {};  // readiness only: Marathon has no event for it
-    std::vector<MarathonEvent> out = {
-        Make("health_status_changed_event", at,
-             {{"appId", t.app_id}, {"instanceId", Text(h.getTaskId())}, {"version", t.app_version},
-              {"alive", h.getHealthy()}}),
-        Make("instance_health_changed_event", at,
-             {{"instanceId", Text(h.getTaskId())}, {"runSpecId", t.app_id}, {"healthy", h.getHealthy()},
-              {"runSpecVersion", t.app_version}})};
+    std::vector<MarathonEvent> out;
+    // A change of readiness alone has no Marathon event; an unhealthy
+    // report is a failed check even when the task was never healthy.
+    if (t.healthy != h.getHealthy()) {
+      out.push_back(Make("health_status_changed_event", at,
+                         {{"appId", t.app_id}, {"instanceId", Text(h.getTaskId())}, {"version", t.app_version},
+                          {"alive", h.getHealthy()}}));
+      out.push_back(Make("instance_health_changed_event", at,
+                         {{"instanceId", Text(h.getTaskId())}, {"runSpecId", t.app_id}, {"healthy", h.getHealthy()},
+                          {"runSpecVersion", t.app_version}}));
+    }
     if (!h.getHealthy()) {
       out.push_back(Make("failed_health_check_event", at,
                          {{"appId", t.app_id}, {"taskId", Text(h.getTaskId())}, {"instanceId", Text(h.getTaskId())},

@@ -6,7 +6,8 @@
 # reverts on its own without losing an instance of the good one, a kill -9
 # of the master mid-deployment that completes once after the restart, and
 # a cancel that rolls back, a canary promoted, a pause resumed, a dry run
-# that writes nothing, a group of three that deploys in dependency order,
+# that writes nothing, a group of three that deploys in dependency order
+# and stops in reverse,
 # and COMMAND health checks run by the agents. Usage: deployments_test.sh PATH_TO_REGATTA [kafka]
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # before lib.sh cds away
 source "$here/lib.sh" "$@"
@@ -32,6 +33,16 @@ expect() { [ "$2" = "$3" ] && ok || fail "$1: wanted $2, got $3: $(head -c 400 b
 pong() { [ "$(curl -s "$api/ping")" = pong ]; }
 three_agents() { [ "$(R agents 2>/dev/null | grep -c ' active ')" -eq 3 ]; }
 wait_for 20 pong && ok || fail "the API does not answer: $(tail -3 master.log)"
+# Every event of the run as /v2/events streams it, checked at the end. It
+# reconnects across the master's kill -9, from the last id it saw.
+follow_events() {
+  while :; do
+    last=$(grep '^id: ' sse.txt 2>/dev/null | tail -1 | cut -c5-)
+    curl -s -N ${last:+-H "Last-Event-ID: $last"} "$api/v2/events" >>sse.txt 2>/dev/null
+    sleep 0.5
+  done
+}
+follow_events & pids+=($!); disown
 wait_for 20 three_agents && ok || fail "not three agents: $(R agents 2>&1 | tail -3)"
 
 # outcome ID: the deployment's outcome as GET /v2/deployments/ID says it.
@@ -211,6 +222,25 @@ expect "its kinds" "[('/shop/api', 'scale'), ('/shop/db', 'none'), ('/shop/web',
 expect "the group's log is as it was" "$events_before" "$(dump | wc -l)"
 expect "/shop/web still runs" 1 "$(call GET /v2/apps/shop/web >/dev/null; json "d['app']['tasksRunning']")"
 
+# A group's deletion stops its apps in reverse dependency order: each app's
+# tasks are gone before the tasks of what it depends on are killed.
+expect "DELETE the group" 200 "$(call DELETE /v2/groups/shop)"
+shop_gone() { call GET /v2/tasks >/dev/null; [ "$(json "sum(1 for t in d['tasks'] if t['appId'].startswith('/shop/'))")" = 0 ]; }
+wait_for 60 shop_gone && ok || fail "the group's tasks do not stop: $(head -c 300 body.json)"
+order=$(dump | python3 -c '
+import json, sys
+app_of, first_kill, last_end = {}, {}, {}
+for n, line in enumerate(sys.stdin):
+    kind, body = next(iter(json.loads(line)["event"].items()))
+    if kind == "taskLaunched": app_of[body["taskId"]] = body["appId"]
+    if kind == "taskStatusChanged" and body["taskId"] in app_of:
+        app = app_of[body["taskId"]]
+        if body["state"] == "killing": first_kill.setdefault(app, n)
+        if body["state"] in ("killed", "finished", "failed"): last_end[app] = n
+ok = last_end.get("/shop/web", 1e9) < first_kill.get("/shop/api", -1) and last_end.get("/shop/api", 1e9) < first_kill.get("/shop/db", -1)
+print("in reverse" if ok else "out of order: ends %s, first kills %s" % (last_end, first_kill))')
+expect "dependents stop first" "in reverse" "$order"
+
 # ---------------------------------------------------------------- COMMAND health checks, run by the agents
 # One passes once its task made a file in its sandbox (its cwd) and sees
 # the task's environment; one always fails and is killed, its output in the log.
@@ -223,5 +253,10 @@ wait_for 30 probe_healthy && ok || fail "the COMMAND check does not pass: $(head
 expect "an app whose COMMAND check fails" 201 "$(call POST /v2/apps -d "$(probe_app /sick 'echo sick today; exit 1')")"
 sick_killed() { dump | grep -q 'failed too often (last: exit 1: sick today)'; }
 wait_for 30 sick_killed && ok || fail "the failing COMMAND check did not kill its task: $(dump | grep '/sick' | tail -3)"
+
+for type in deployment_info deployment_step_success deployment_success deployment_step_failure deployment_failed \
+  health_status_changed_event failed_health_check_event unhealthy_instance_kill_event; do
+  grep -q "^event: $type\$" sse.txt && ok || fail "no $type on /v2/events, only: $(sed -n 's/^event: //p' sse.txt | sort | uniq -c | tr '\n' ' ')"
+done
 
 finish deployments master.log agent0.log

@@ -49,6 +49,37 @@ TEST(ExcessTasks, ADeletedAppKillsEverything) {
             (std::vector<std::string>{"w1@a1"}));
 }
 
+TEST(ExcessTasks, DeletedAppsStopInReverseDependencyOrder) {
+  // /shop/web -> /shop/api -> /shop/db, all deleted at once.
+  const auto depends = [](const std::string& on) {
+    return [on](schema::AppSpec::Builder spec) { spec.initDependencies(1).set(0, on); };
+  };
+  std::vector<EncodedEvent> given = {
+      t::AgentRegistered("a1", 8, 8192), t::AppDefined("/shop/db", 1, "v1"),
+      t::AppDefinedWith("/shop/api", 1, "v1", depends("/shop/db")),
+      t::AppDefinedWith("/shop/web", 1, "v1", depends("api")),  // relative to its group, as Marathon allows
+      t::TaskLaunched("db1", "/shop/db", "a1", 1, 64, 0, 1), t::TaskLaunched("api1", "/shop/api", "a1", 1, 64, 0, 1),
+      t::TaskLaunched("web1", "/shop/web", "a1", 1, 64, 0, 1), t::AppDeleted("/shop/db", 2),
+      t::AppDeleted("/shop/api", 2), t::AppDeleted("/shop/web", 2)};
+  EXPECT_EQ(Excess(given), (std::vector<std::string>{"web1@a1"}));
+  given.push_back(t::TaskStatus("web1", TaskState::KILLING, 3));
+  EXPECT_TRUE(Excess(given).empty()) << "a dependent being killed is not gone yet";
+  given.push_back(t::TaskStatus("web1", TaskState::KILLED, 4));
+  EXPECT_EQ(Excess(given), (std::vector<std::string>{"api1@a1"}));
+  given.push_back(t::TaskStatus("api1", TaskState::KILLED, 5));
+  EXPECT_EQ(Excess(given), (std::vector<std::string>{"db1@a1"}));
+}
+
+TEST(ExcessTasks, ADeletedAppDoesNotWaitForALiveDependent) {
+  EXPECT_EQ(Excess({t::AgentRegistered("a1", 8, 8192), t::AppDefined("/db", 1, "v1"),
+                    t::AppDefinedWith("/api", 1, "v1", [](schema::AppSpec::Builder spec) {
+                      spec.initDependencies(1).set(0, "/db");
+                    }),
+                    t::TaskLaunched("db1", "/db", "a1", 1, 64, 0, 1), t::TaskLaunched("api1", "/api", "a1", 1, 64, 0, 1),
+                    t::AppDeleted("/db", 2)}),
+            (std::vector<std::string>{"db1@a1"}));
+}
+
 TEST(ExcessTasks, UnreachableAndKillingTasksAreNotKilledAgain) {
   EXPECT_TRUE(Excess({t::AgentRegistered("a1", 8, 8192), t::AppDefined("/web", 1, "v1"),
                       t::TaskLaunched("w1", "/web", "a1", 1, 64, 0, 1), t::TaskStatus("w1", TaskState::UNREACHABLE, 2),

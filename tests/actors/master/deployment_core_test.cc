@@ -204,6 +204,19 @@ TEST_F(MasterCore, HealthReportsAreRecordedOnlyWhenTheyChangeSomething) {
   EXPECT_TRUE(out->events.empty()) << "the same health again writes nothing";
 }
 
+TEST_F(MasterCore, AFirstReportOfUnhealthyIsRecordedThoughTheTaskWasNeverHealthy) {
+  Given({t::AgentRegistered("a1", 4, 4096), t::FrameworkRegistered("services", "*"),
+         t::TaskLaunched("w1", "/web", "a1", 1, 64), t::TaskStatus("w1", TaskState::RUNNING)});
+  auto out = DecideHealthUpdates(state_, {{"w1", "a1", false, false, 0, "503 Service Unavailable"}}, context_);
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->events.size(), 1u) << "the log learns that its health is known, and bad";
+  Commit(*out);
+  EXPECT_TRUE(state_.scheduling().tasks().at("w1").health_reported);
+  out = DecideHealthUpdates(state_, {{"w1", "a1", false, false, 0, "503 again"}}, context_);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->events.empty());
+}
+
 }  // namespace
 }  // namespace regatta::master
 
