@@ -22,6 +22,12 @@ std::string ServiceKey(capnp::Text::Reader ns, capnp::Text::Reader name) {
   return key;
 }
 
+// "Deployment:default/web": a kind's objects are their own aggregates.
+std::string KubeObjectKey(capnp::Text::Reader kind, capnp::Text::Reader ns, capnp::Text::Reader name) {
+  if (name.size() == 0) return "";
+  return std::string(kind.cStr()) + ":" + std::string(ns.cStr()) + "/" + name.cStr();
+}
+
 }  // namespace
 
 std::string EventTypeName(schema::Envelope::Reader envelope) {
@@ -55,6 +61,8 @@ std::string EventTypeName(schema::Envelope::Reader envelope) {
     case Which::SERVICE_DELETED: return "ServiceDeleted";
     case Which::VOLUME_RESERVED: return "VolumeReserved";
     case Which::VOLUME_RELEASED: return "VolumeReleased";
+    case Which::KUBE_OBJECT_PUT: return "KubeObjectPut";
+    case Which::KUBE_OBJECT_DELETED: return "KubeObjectDeleted";
   }
   return "Unknown(" + std::to_string(static_cast<unsigned>(event.which())) + ")";
 }
@@ -104,6 +112,14 @@ std::string AggregateKey(schema::Envelope::Reader envelope) {
     }
     case Which::VOLUME_RESERVED: return e.getVolumeReserved().getVolumeId();
     case Which::VOLUME_RELEASED: return e.getVolumeReleased().getVolumeId();
+    case Which::KUBE_OBJECT_PUT: {
+      auto put = e.getKubeObjectPut();
+      return KubeObjectKey(put.getKind(), put.getNamespace(), put.getName());
+    }
+    case Which::KUBE_OBJECT_DELETED: {
+      auto deleted = e.getKubeObjectDeleted();
+      return KubeObjectKey(deleted.getKind(), deleted.getNamespace(), deleted.getName());
+    }
   }
   return "";
 }

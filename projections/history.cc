@@ -201,6 +201,10 @@ void HistoryProjection::Apply(const Event& event) {
       }
       break;
     }
+    case Which::KUBE_OBJECT_PUT:
+    case Which::KUBE_OBJECT_DELETED:
+      kube_.Apply(event);
+      break;
     default:
       break;
   }
@@ -334,6 +338,7 @@ void HistoryProjection::Serialize(StateWriter& w) const {
       WriteAudit(w, c.audit);
     });
   }
+  kube_.Serialize(w);
 }
 
 bool HistoryProjection::Deserialize(StateReader& r) {
@@ -400,7 +405,7 @@ bool HistoryProjection::Deserialize(StateReader& r) {
     }
     if (CurrentGroup(id) != nullptr) CountPaths(id, true, +1);
   }
-  return !r.failed();
+  return kube_.Deserialize(r) && !r.failed();
 }
 
 }  // namespace regatta::projections

@@ -20,6 +20,7 @@
 
 #include "events/domain/app_definition.h"
 #include "events/event.h"
+#include "projections/kube_objects.h"
 #include "projections/state_codec.h"
 #include "projections/string_map.h"
 
@@ -125,6 +126,8 @@ class HistoryProjection {
   // or explicit group lies under (/prod for /prod/web): the groups Marathon's
   // /v2/groups shows. Constant time: writes ask it for every app id.
   bool GroupExists(std::string_view group_id) const;
+  // Kubernetes objects as their API wrote them.
+  const KubeObjects& kube() const { return kube_; }
 
   void Serialize(StateWriter& out) const;
   bool Deserialize(StateReader& in);
@@ -143,6 +146,7 @@ class HistoryProjection {
   StringMap<AppHistory> apps_;
   StringMap<DeploymentRecord> deployments_;
   StringMap<GroupHistory> groups_;
+  KubeObjects kube_;
   // Derived from deployments_ (not serialized; rebuilt on load): app id ->
   // its running deployment's id.
   StringMap<std::string> running_by_app_;

@@ -7,7 +7,7 @@ namespace {
 
 // Bumped whenever Serialize's layout changes; older snapshots are then
 // ignored and the state is rebuilt from the log.
-constexpr std::uint64_t kSnapshotLayout = 8;  // 2: scheduling completions; 3: task started_nanos; 4: groups; 5: task ready_since_nanos; 6: deployment revert_of; 7: deployment paused, promoted; 8: task health_reported
+constexpr std::uint64_t kSnapshotLayout = 9;  // 2: scheduling completions; 3: task started_nanos; 4: groups; 5: task ready_since_nanos; 6: deployment revert_of; 7: deployment paused, promoted; 8: task health_reported; 9: Kubernetes objects
 
 }  // namespace
 

@@ -95,6 +95,26 @@ std::vector<std::string> DefineAppKeys(const ProjectionSet& state, schema::AppSp
   return keys;
 }
 
+KubeWrite KubeWriteOf(protocol::KubeWrite::Reader w) {
+  KubeWrite write;
+  write.object = w.getObject();
+  write.remove = w.getDelete();
+  auto app = w.getApp();
+  switch (app.which()) {
+    case protocol::KubeWrite::App::NONE: break;
+    case protocol::KubeWrite::App::DEFINE:
+      write.app = KubeWrite::AppChange::kDefine;
+      write.spec = app.getDefine();
+      break;
+    case protocol::KubeWrite::App::SCALE:
+      write.app = KubeWrite::AppChange::kScale;
+      write.instances = app.getScale();
+      break;
+    case protocol::KubeWrite::App::REMOVE: write.app = KubeWrite::AppChange::kRemove; break;
+  }
+  return write;
+}
+
 }  // namespace
 
 caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::ClientMessage> received) {
@@ -164,6 +184,15 @@ caf::result<Wire> OnClient(MasterPointer self, protocol::Received<protocol::Clie
           [self, group, factor, context] { return DecideScaleGroup(self->state.projections, group, factor, context); },
           after);
     }
+    // An object and its app, read across aggregates: committed alone.
+    case protocol::ClientMessage::KUBE_WRITE:
+      return Submit(
+          self, {CommitBatch::kEverything},
+          [self, keep, context, preconditions] {
+            return DecideKubeWrite(self->state.projections, KubeWriteOf(keep->root().getKubeWrite()),
+                                   FormatRfc3339(context.now_nanos), context, preconditions);
+          },
+          after);
     case protocol::ClientMessage::END_DEPLOYMENT:
       return OnEndDeployment(self, message.getEndDeployment(), context);
     case protocol::ClientMessage::CONTROL_DEPLOYMENT: {

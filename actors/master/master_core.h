@@ -145,6 +145,30 @@ struct AppPreconditions {
 [[nodiscard]] Result<Outcome> DecideScaleGroup(const ProjectionSet& state, const std::string& group_id,
                                                double factor, const CommandContext& context);
 
+// A Kubernetes API write: an object's record, and what it changes of the
+// app it drives, if any.
+struct KubeWrite {
+  enum class AppChange : std::uint8_t { kNone, kDefine, kScale, kRemove };
+  schema::KubeObjectPut::Reader object;  // kind, namespace and name name it
+  bool remove = false;                   // KubeObjectDeleted rather than put
+  AppChange app = AppChange::kNone;      // of object.appId
+  std::optional<schema::AppSpec::Reader> spec;  // kDefine
+  std::uint32_t instances = 0;                  // kScale
+};
+
+// Records a Kubernetes API write in one batch: the app's change first
+// (AppDefined with its deployment, which replaces a running one as
+// Kubernetes rolls to the newest template; AppScaled; AppDeleted), then
+// KubeObjectPut or KubeObjectDeleted. Conflict (field metadata.name) for
+// create_only and an object that exists; Conflict (field
+// metadata.resourceVersion) when the object was put after if_revision;
+// NotFound (field metadata.name) deleting or updating an object that does
+// not exist; InvalidArgument for a put without kind or name; and the
+// app's own refusals as DecideDefineApp gives them.
+[[nodiscard]] Result<Outcome> DecideKubeWrite(const ProjectionSet& state, const KubeWrite& write,
+                                              const std::string& version, const CommandContext& context,
+                                              const AppPreconditions& preconditions = {});
+
 // Deletes a live app (AppDeleted); its framework then kills its tasks.
 // NotFound (field appId) for an app that is not live.
 [[nodiscard]] Result<Outcome> DecideDeleteApp(const ProjectionSet& state, const std::string& app_id,

@@ -156,6 +156,9 @@ struct ClientMessage {
     # An operator's pause, resume or promote (or the controller's
     # autoPromote).
     controlDeployment @17 :ControlDeployment;
+    # A Kubernetes object written through its API, with what it changes
+    # of the workload model.
+    kubeWrite @18 :KubeWrite;
   }
   principal @3 :Text;
   reason @4 :Text;
@@ -169,6 +172,21 @@ struct ClientMessage {
   # defineApp: replace a running deployment of the app (Marathon's
   # ?force=true) rather than refuse (Conflict).
   force @15 :Bool;
+}
+
+struct KubeWrite {
+  # The object's record and its app's change commit together or not at all.
+  # With hasIfRevision (above) the write is refused (Conflict) unless the
+  # object was last put at ifRevision: Kubernetes' resourceVersion
+  # precondition. With createOnly, refused (Conflict) if the object exists.
+  object @0 :E.KubeObjectPut;
+  delete @1 :Bool;             # KubeObjectDeleted of the object's kind, namespace and name
+  app :union {
+    none @2 :Void;             # the object alone (labels, annotations)
+    define @3 :E.AppSpec;      # a new version of object.appId: a template change
+    scale @4 :UInt32;          # object.appId's instance count alone
+    remove @5 :Void;           # object.appId goes with the object
+  }
 }
 
 struct ControlDeployment {

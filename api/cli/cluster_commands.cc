@@ -47,6 +47,18 @@ domain::ResourceVector DetectResources(const std::string& work_dir) {
           Quantity::FromDouble(disk_mb), {}};
 }
 
+
+
+// --kube-http HOST:PORT, or off.
+Status SetKubeAddress(const char* flag, const std::string& value, api::ApiOptions& options) {
+  if (value == "off") return Status::Ok();
+  auto address = ParseHostPort(flag, value);
+  if (!address.ok()) return address.status();
+  options.kube_host = address->first;
+  options.kube_port = address->second;
+  return Status::Ok();
+}
+
 }  // namespace
 
 int Master(const GlobalOptions& global, const MasterCommandOptions& options) {
@@ -67,6 +79,7 @@ int Master(const GlobalOptions& global, const MasterCommandOptions& options) {
     api::ApiOptions api_options;
     api_options.host = address->first;
     api_options.port = address->second;
+    if (Status s = SetKubeAddress("--kube-http", options.kube_http, api_options); !s.ok()) return Fail(s);
     http = [api_options](caf::actor_system& system, protocol::master_actor master,
                          std::shared_ptr<EventLog> log) -> Result<std::shared_ptr<void>> {
       auto server = api::ApiServer::Start(system, std::move(master), std::move(log), api_options);
@@ -89,6 +102,7 @@ int Api(const GlobalOptions& global, const ApiCommandOptions& options) {
   run.master_port = master->second;
   run.api.host = http->first;
   run.api.port = http->second;
+  if (Status s = SetKubeAddress("--kube-http", options.kube_http, run.api); !s.ok()) return Fail(s);
   if (Status s = api::RunStandaloneApi(run); !s.ok()) return Fail(s);
   return 0;
 }

@@ -47,6 +47,7 @@ int SnapshotCreate(const GlobalOptions& global);
 struct MasterCommandOptions {
   std::string listen = "127.0.0.1:5050";
   std::string http = "127.0.0.1:8080";  // "off": no HTTP API in this process
+  std::string kube_http = "127.0.0.1:6443";  // the Kubernetes API; "off": none
   double heartbeat_timeout_seconds = 5;
   double unreachable_inactive_seconds = 300;
   RoleFlags roles;
@@ -56,6 +57,7 @@ int Master(const GlobalOptions& global, const MasterCommandOptions& options);
 struct ApiCommandOptions {
   std::string master = "127.0.0.1:5050";
   std::string http = "127.0.0.1:8080";
+  std::string kube_http = "off";  // beside a master that serves 6443 itself
 };
 int Api(const GlobalOptions& global, const ApiCommandOptions& options);
 
@@ -132,6 +134,7 @@ struct UpOptions {
   int agents = 3;
   std::string listen = "127.0.0.1:5050";
   std::string http = "127.0.0.1:8080";  // the master's HTTP API
+  std::string kube_http = "127.0.0.1:6443";  // its Kubernetes API; kubeconfig in the data dir
   double cpus_per_agent = 2;
   double mem_per_agent = 2048;
   RoleFlags roles;  // handed to the master as they are

@@ -149,6 +149,8 @@ int Main(int argc, char** argv) {
   master_cmd->add_option("--listen", master.listen, "HOST:PORT to accept agents on")->capture_default_str();
   master_cmd->add_option("--http", master.http, "HOST:PORT of the HTTP API (Marathon's), or off")
       ->capture_default_str();
+  master_cmd->add_option("--kube-http", master.kube_http, "HOST:PORT of the Kubernetes API, or off")
+      ->capture_default_str();
   master_cmd->add_option("--heartbeat-timeout", master.heartbeat_timeout_seconds,
                          "Seconds without a heartbeat before an agent is unreachable")
       ->capture_default_str()
@@ -164,6 +166,8 @@ int Main(int argc, char** argv) {
   auto* api_cmd = app.add_subcommand("api", "Serve the HTTP API on its own: reads the log, writes through the master");
   api_cmd->add_option("--master", api.master, "The master's HOST:PORT")->capture_default_str();
   api_cmd->add_option("--http", api.http, "HOST:PORT to serve on")->capture_default_str();
+  api_cmd->add_option("--kube-http", api.kube_http, "HOST:PORT to serve the Kubernetes API on, or off")
+      ->capture_default_str();
   api_cmd->callback([&] { exit_code = Api(global, api); });
 
   AgentCommandOptions agent;
@@ -246,6 +250,7 @@ int Main(int argc, char** argv) {
   up_cmd->add_option("--agents", up.agents, "How many agents")->capture_default_str()->check(Count(1, 1000));
   up_cmd->add_option("--listen", up.listen, "The master's HOST:PORT")->capture_default_str();
   up_cmd->add_option("--http", up.http, "HOST:PORT of the HTTP API (Marathon's)")->capture_default_str();
+  up_cmd->add_option("--kube-http", up.kube_http, "HOST:PORT of the Kubernetes API")->capture_default_str();
   up_cmd->add_option("--cpus", up.cpus_per_agent, "Cpus each agent offers")
       ->capture_default_str()
       ->check(Amount(0, kMaxAmount, true));

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -90,6 +92,27 @@ bool Supervise(std::vector<Child>& children) {
   return true;
 }
 
+
+// kubectl's way in: one cluster, one context, namespace default. Plain
+// HTTP on loopback, where kubectl sends no credentials.
+Status WriteKubeconfig(const std::string& path, const std::string& address) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  std::ofstream out(path, std::ios::trunc);
+  out << "apiVersion: v1\nkind: Config\nclusters:\n- name: regatta\n  cluster:\n    server: http://" << address
+      << "\ncontexts:\n- name: regatta\n  context:\n    cluster: regatta\n    user: regatta\n    namespace: default\n"
+      << "current-context: regatta\nusers:\n- name: regatta\n  user: {}\n";
+  out.close();
+  if (!out) return Status::IoError("cannot write " + path);
+  return Status::Ok();
+}
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.string();
+}
+
 }  // namespace
 
 int Up(const GlobalOptions& global, const UpOptions& options) {
@@ -103,7 +126,11 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
   master::MasterOptions checked;
   if (Status s = ApplyRoleFlags(options.roles, checked); !s.ok()) return Fail(s);
   std::vector<std::string> master = {self, "--data-dir", global.data_dir, "master", "--listen", options.listen,
-                                     "--http", options.http};
+                                     "--http", options.http, "--kube-http", options.kube_http};
+  const std::string kubeconfig = global.data_dir + "/kubeconfig";
+  if (options.kube_http != "off") {
+    if (Status s = WriteKubeconfig(kubeconfig, options.kube_http); !s.ok()) return Fail(s);
+  }
   if (!global.log.empty()) master.insert(master.begin() + 1, {"--log", global.log});
   const auto hand_on = [&](const char* flag, const std::vector<std::string>& items) {
     for (const std::string& item : items) master.insert(master.end(), {flag, item});
@@ -137,6 +164,9 @@ int Up(const GlobalOptions& global, const UpOptions& options) {
             << "  try: regatta" << (options.http == "127.0.0.1:8080" ? "" : " --api http://" + options.http)
             << " run --instances 2 --ports 1 -- 'python3 -m http.server $PORT0'\n"
             << "       regatta" << (options.http == "127.0.0.1:8080" ? "" : " --api http://" + options.http) << " tasks\n"
+            << (options.kube_http == "off" ? std::string()
+                                           : "  the Kubernetes API on http://" + options.kube_http + ": export KUBECONFIG=" +
+                                                 AbsolutePath(kubeconfig) + " (kubectl get pods)\n")
             << "A process that dies is started again. Ctrl-C stops the cluster (tasks keep running, and agents\n"
             << "recover them when they come back).\n"
             << std::flush;

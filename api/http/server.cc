@@ -239,7 +239,8 @@ class LogErrors final : public kj::TaskSet::ErrorHandler {
 
 class KjServer final : public Server {
  public:
-  KjServer(Handler handler, ServerOptions options) : handler_(std::move(handler)), options_(options) {}
+  KjServer(std::vector<Listener> listeners, ServerOptions options)
+      : listeners_(std::move(listeners)), options_(options) {}
 
   ~KjServer() noexcept override {
     Post([this] {
@@ -248,20 +249,20 @@ class KjServer final : public Server {
     if (thread_.joinable()) thread_.join();
   }
 
-  Status Launch(const std::string& host, std::uint16_t port) {
-    std::promise<Result<std::uint16_t>> ready;
+  Status Launch() {
+    std::promise<Result<std::vector<std::uint16_t>>> ready;
     auto bound = ready.get_future();
-    thread_ = std::thread([this, host, port, &ready] { Run(host, port, ready); });
+    thread_ = std::thread([this, &ready] { Run(ready); });
     auto result = bound.get();
     if (!result.ok()) {
       thread_.join();
       return result.status();
     }
-    port_ = *result;
+    ports_ = *result;
     return Status::Ok();
   }
 
-  std::uint16_t port() const override { return port_; }
+  std::uint16_t port(std::size_t listener) const override { return listener < ports_.size() ? ports_[listener] : 0; }
 
   void Post(std::function<void()> work) override {
     std::lock_guard lock(mu_);
@@ -278,18 +279,34 @@ class KjServer final : public Server {
   }
 
  private:
-  void Run(const std::string& host, std::uint16_t port, std::promise<Result<std::uint16_t>>& ready) {
+  // One kj-http server per listener, all on this thread's loop.
+  struct Serving {
+    std::unique_ptr<Service> service;
+    kj::Own<kj::ConnectionReceiver> receiver;
+    std::unique_ptr<kj::HttpServer> server;
+  };
+
+  void Run(std::promise<Result<std::vector<std::uint16_t>>>& ready) {
     bool announced = false;
+    std::string binding;
     try {
       auto io = kj::setupAsyncIo();
       // Before the event loop goes: the wake fulfiller belongs to it.
       KJ_DEFER(Stopped());
       kj::HttpHeaderTable::Builder builder;
       auto table = builder.build();
-      Service service(*table, handler_, options_);
-      auto address = io.provider->getNetwork().parseAddress(host, port).wait(io.waitScope);
-      auto listener = address->listen();
-      kj::HttpServer server(io.provider->getTimer(), *table, service);
+      std::vector<Serving> serving;
+      std::vector<std::uint16_t> ports;
+      for (const Listener& l : listeners_) {
+        binding = l.host + ":" + std::to_string(l.port);
+        auto address = io.provider->getNetwork().parseAddress(l.host, l.port).wait(io.waitScope);
+        Serving s;
+        s.service = std::make_unique<Service>(*table, l.handler, options_);
+        s.receiver = address->listen();
+        s.server = std::make_unique<kj::HttpServer>(io.provider->getTimer(), *table, *s.service);
+        ports.push_back(static_cast<std::uint16_t>(s.receiver->getPort()));
+        serving.push_back(std::move(s));
+      }
       LogErrors errors;
       kj::TaskSet tasks(errors);
       timer_ = &io.provider->getTimer();
@@ -301,13 +318,14 @@ class KjServer final : public Server {
         running_ = true;
       }
       tasks.add(Drain());
-      ready.set_value(static_cast<std::uint16_t>(listener->getPort()));
+      ready.set_value(ports);
       announced = true;
-      server.listenHttp(*listener).exclusiveJoin(kj::mv(stop.promise)).wait(io.waitScope);
+      auto listening = kj::heapArrayBuilder<kj::Promise<void>>(serving.size());
+      for (Serving& s : serving) listening.add(s.server->listenHttp(*s.receiver));
+      kj::joinPromises(listening.finish()).exclusiveJoin(kj::mv(stop.promise)).wait(io.waitScope);
     } catch (const kj::Exception& e) {
       if (!announced) {
-        ready.set_value(Status::Unavailable("listen on " + host + ":" + std::to_string(port) + ": " +
-                                            e.getDescription().cStr()));
+        ready.set_value(Status::Unavailable("listen on " + binding + ": " + e.getDescription().cStr()));
       } else {
         std::cerr << "regatta http: the server stopped: " << e.getDescription().cStr() << "\n";
       }
@@ -339,10 +357,10 @@ class KjServer final : public Server {
     return kj::evalLater([this] { return Drain(); });
   }
 
-  Handler handler_;
+  std::vector<Listener> listeners_;
   ServerOptions options_;
   std::thread thread_;
-  std::uint16_t port_ = 0;
+  std::vector<std::uint16_t> ports_;
   // Loop thread only.
   kj::Timer* timer_ = nullptr;
   kj::TaskSet* tasks_ = nullptr;
@@ -359,8 +377,12 @@ class KjServer final : public Server {
 
 Result<std::unique_ptr<Server>> Server::Start(const std::string& host, std::uint16_t port, Handler handler,
                                               ServerOptions options) {
-  auto server = std::make_unique<KjServer>(std::move(handler), options);
-  REGATTA_RETURN_IF_ERROR(server->Launch(host, port));
+  return Start({Listener{host, port, std::move(handler)}}, options);
+}
+
+Result<std::unique_ptr<Server>> Server::Start(std::vector<Listener> listeners, ServerOptions options) {
+  auto server = std::make_unique<KjServer>(std::move(listeners), options);
+  REGATTA_RETURN_IF_ERROR(server->Launch());
   return std::unique_ptr<Server>(std::move(server));
 }
 

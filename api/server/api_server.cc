@@ -7,6 +7,7 @@
 #include "actors/protocol/node_config.h"
 #include "actors/runtime/signals.h"
 #include "api/http/server.h"
+#include "api/kubernetes/kube_api.h"
 #include "api/marathon/marathon_api.h"
 #include "api/server/commander.h"
 #include "api/server/log_follower.h"
@@ -30,22 +31,34 @@ class Impl final : public ApiServer {
 
   Status Run(caf::actor_system& system, std::shared_ptr<MasterHandle> master, std::shared_ptr<EventLog> log,
              const ApiOptions& options) {
-    auto server = http::Server::Start(options.host, options.port, [this](http::Request r, auto ex) {
-      Handle(std::move(r), std::move(ex));
-    });
+    std::vector<http::Listener> listeners{
+        {options.host, options.port, [this](http::Request r, auto ex) { Handle(std::move(r), std::move(ex)); }}};
+    if (!options.kube_host.empty()) {
+      listeners.push_back({options.kube_host, options.kube_port,
+                           [this](http::Request r, auto ex) { HandleKube(std::move(r), std::move(ex)); }});
+    }
+    auto server = http::Server::Start(std::move(listeners));
     if (!server.ok()) return server.status();
     server_ = std::move(*server);
+    serves_kube_ = !options.kube_host.empty();
     marathon::MarathonOptions marathon;
     marathon.advertised =
         options.advertised.empty() ? options.host + ":" + std::to_string(server_->port()) : options.advertised;
     commander_ = MasterCommander(system, std::move(master), *server_);
     api_ = std::make_unique<marathon::MarathonApi>(model_, *commander_, *server_, marathon);
+    if (serves_kube_) {
+      kube::KubeOptions kube;
+      kube.advertised = options.kube_host + ":" + std::to_string(server_->port(1));
+      kube_ = std::make_unique<kube::KubeApi>(model_, *commander_, *server_, kube);
+    }
     // The view and the APIs' trackers are built here, before the loop
     // touches them; the Post below hands them over.
     REGATTA_RETURN_IF_ERROR(ReadToEnd(*log, 0, [this](const CommittedBatch& batch) { model_.Apply(batch); }));
     if (!model_.stalled().ok()) std::cerr << "regatta api: the view stopped: " << model_.stalled().message() << "\n";
     const Revision from = model_.view().next_revision();
-    std::cerr << "regatta api: serving on " << marathon.advertised << " at revision " << model_.applied() << "\n";
+    std::cerr << "regatta api: serving on " << marathon.advertised
+              << (serves_kube_ ? " and the Kubernetes API on " + options.kube_host + ":" + std::to_string(server_->port(1)) : "")
+              << " at revision " << model_.applied() << "\n";
     server_->Post([this] {
       ready_ = true;
       Tick();
@@ -59,6 +72,7 @@ class Impl final : public ApiServer {
   }
 
   std::uint16_t port() const override { return server_->port(); }
+  std::uint16_t kube_port() const override { return serves_kube_ ? server_->port(1) : 0; }
 
  private:
   void Handle(http::Request r, std::shared_ptr<http::Exchange> ex) {
@@ -68,6 +82,14 @@ class Impl final : public ApiServer {
     }
     if (marathon::MarathonApi::Serves(r)) return api_->Handle(std::move(r), std::move(ex));
     ex->Respond({404, "application/json", {}, R"({"message":"URI not found"})"});
+  }
+
+  void HandleKube(http::Request r, std::shared_ptr<http::Exchange> ex) {
+    if (!ready_) {
+      return ex->Respond({503, "application/json", {{"Retry-After", "1"}},
+                          R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"the API is still reading the log","reason":"ServiceUnavailable","code":503})"});
+    }
+    kube_->Handle(std::move(r), std::move(ex));
   }
 
   void Tick() {
@@ -83,6 +105,8 @@ class Impl final : public ApiServer {
   ReadModel model_{projections::ProjectionSet{}};
   std::unique_ptr<Commander> commander_;
   std::unique_ptr<marathon::MarathonApi> api_;
+  std::unique_ptr<kube::KubeApi> kube_;
+  bool serves_kube_ = false;
   std::unique_ptr<http::Server> server_;
   std::unique_ptr<LogFollower> follower_;
   bool ready_ = false;  // loop thread only

@@ -20,6 +20,10 @@ struct ApiOptions {
   // host:port as clients should name this API (Location, /v2/leader);
   // empty: host:port as bound.
   std::string advertised;
+  // The Kubernetes API, on its own port of the same loop; none when
+  // kube_host is empty.
+  std::string kube_host;
+  std::uint16_t kube_port = 6443;
 };
 
 class ApiServer {
@@ -34,6 +38,8 @@ class ApiServer {
                                                   std::shared_ptr<EventLog> log, const ApiOptions& options);
   virtual ~ApiServer() = default;
   virtual std::uint16_t port() const = 0;
+  // The Kubernetes API's port; 0 when it is not served.
+  virtual std::uint16_t kube_port() const = 0;
 };
 
 // `regatta api`: the API as its own process, on a log it only reads and a

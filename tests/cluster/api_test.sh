@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 api1=$((port + 2)) api2=$((port + 3))
 start_master() {
-  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http off >>master.log 2>&1 &
+  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http off --kube-http off >>master.log 2>&1 &
   master=$!; pids+=("$master"); disown
 }
 start_api() {  # start_api PORT

@@ -5,7 +5,7 @@
 # reregister. Usage: cluster_test.sh PATH_TO_REGATTA [kafka]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-start_master() { "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 1 >>master.log 2>&1 & master=$!; disown; pids+=("$master"); }
+start_master() { "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --heartbeat-timeout 1 >>master.log 2>&1 & master=$!; disown; pids+=("$master"); }
 start_agent() {  # start_agent NAME CPUS
   "$regatta" agent --master "127.0.0.1:$port" --work-dir "$1" --hostname "$1" --cpus "$2" --mem 1024 \
     --attribute zone:z1 --heartbeat 0.2 >>"$1.log" 2>&1 &

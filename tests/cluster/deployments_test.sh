@@ -14,7 +14,7 @@ source "$here/lib.sh" "$@"
 
 api="http://127.0.0.1:$http"
 start_master() {
-  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 5 >>master.log 2>&1 &
+  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --heartbeat-timeout 5 >>master.log 2>&1 &
   master=$!; pids+=("$master"); disown
 }
 start_master
@@ -251,8 +251,11 @@ expect "an app with a COMMAND check" 201 "$(call POST /v2/apps -d "$(probe_app /
 probe_healthy() { call GET /v2/apps/probe >/dev/null; [ "$(json "d['app']['tasksHealthy']")" = 1 ]; }
 wait_for 30 probe_healthy && ok || fail "the COMMAND check does not pass: $(head -c 400 body.json)"
 expect "an app whose COMMAND check fails" 201 "$(call POST /v2/apps -d "$(probe_app /sick 'echo sick today; exit 1')")"
-sick_killed() { dump | grep -q 'failed too often (last: exit 1: sick today)'; }
-wait_for 30 sick_killed && ok || fail "the failing COMMAND check did not kill its task: $(dump | grep '/sick' | tail -3)"
+# Counted, not grep -q: an early exit would break the pipe, and pipefail
+# would call that a failure.
+sick_killed() { [ "$(dump | grep '"taskId":"sick\.' | grep -c 'REASON_TASK_UNHEALTHY')" -gt 0 ]; }
+wait_for 30 sick_killed && ok || fail "the failing COMMAND check did not kill its task: $(dump | grep '"taskId":"sick\.' | grep -v taskLaunched | tail -3)"
+[ "$(dump | grep '"taskId":"sick\.' | grep -c 'exit 1: sick today')" -gt 0 ] && ok || fail "the check's output is not in the log: $(dump | grep '"taskId":"sick\.' | grep -v taskLaunched | tail -3)"
 
 for type in deployment_info deployment_step_success deployment_success deployment_step_failure deployment_failed \
   health_status_changed_event failed_health_check_event unhealthy_instance_kill_event; do

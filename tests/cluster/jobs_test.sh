@@ -5,7 +5,7 @@
 # failures. Usage: jobs_test.sh PATH_TO_REGATTA [kafka]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-"$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 1 >>master.log 2>&1 &
+"$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --heartbeat-timeout 1 >>master.log 2>&1 &
 pids+=("$!"); disown
 "$regatta" agent --master "127.0.0.1:$port" --work-dir n1 --hostname n1 --cpus 2 --mem 2048 \
   --ports "$base-$((base + 99))" --heartbeat 0.2 --no-cgroups >>n1.log 2>&1 &

@@ -47,6 +47,7 @@ done
 [ -n "$slot" ] || { echo "FAIL no free port slot: 45 cluster tests running?"; exit 1; }
 port=$((20000 + 10 * slot))
 http=$((port + 1))  # the master's HTTP API
+kube=$((port + 2))  # the master's Kubernetes API
 base=$((22000 + 200 * slot))
 
 failures=0; passes=0

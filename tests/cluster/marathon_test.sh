@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 api="http://127.0.0.1:$http"
 start_master() {
-  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 2 >>master.log 2>&1 &
+  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --heartbeat-timeout 2 >>master.log 2>&1 &
   master=$!; pids+=("$master"); disown
 }
 start_master

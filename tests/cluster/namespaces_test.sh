@@ -8,7 +8,7 @@
 # Usage: namespaces_test.sh PATH_TO_REGATTA [kafka]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-"$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" >>master.log 2>&1 &
+"$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" >>master.log 2>&1 &
 pids+=("$!"); disown
 start_agent() {  # start_agent NAME FIRST_PORT [--namespaces]
   "$regatta" agent --master "127.0.0.1:$port" --work-dir "$1" --hostname "$1" --cpus 2 --mem 2048 \

@@ -7,7 +7,7 @@ client=$(cd "$(dirname "${BASH_SOURCE[0]}")/../marathon" && pwd)/python_marathon
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 /usr/bin/python3 -c 'import marathon' 2>/dev/null || { fail "python3-marathon is not installed (scripts/install-deps)"; finish python-marathon; exit 1; }
-"$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" >>master.log 2>&1 &
+"$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" >>master.log 2>&1 &
 pids+=($!); disown
 "$regatta" agent --master "127.0.0.1:$port" --work-dir a1 --hostname 127.0.0.1 --ports "$base-$((base + 99))" \
   --cpus 4 --mem 4096 >>agent.log 2>&1 &

@@ -19,7 +19,7 @@ registered() { [ "$(R agents 2>/dev/null | grep -c ' active ')" -eq 12 ]; }
 phase() {
   local name=$1 master sims; shift
   mkdir "$name" && cd "$name" || exit 1
-  "$regatta" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --framework-role services=web --framework-role jobs=batch "$@" \
+  "$regatta" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http off --framework-role services=web --framework-role jobs=batch "$@" \
     >>master.log 2>&1 &
   master=$!; pids+=("$master"); disown
   wait_for 10 R run --id /svc --instances 20 --cpus 1 --mem 16 -- sleep 1000 \
@@ -50,7 +50,7 @@ phase quota --role-weight web=3 --role-quota batch=cpus:8
 [ "$batch" -ge 8 ] && ok || fail "batch's quota of 8 cpus should give it at least 8 agents, got $svc:$batch"
 
 # Bad flags are refused before the master starts: one line, exit 2.
-out=$("$regatta" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --role-weight web=0 2>&1); rc=$?
+out=$("$regatta" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --role-weight web=0 2>&1); rc=$?
 [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && ok || fail "bad --role-weight: rc $rc: $out"
 
 finish roles weights/master.log equal/master.log quota/master.log

@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 # shorter one lets a busy master (100 agents lost, their tasks replaced)
 # declare the healthy agents of "a" unreachable too.
 inactive=2  # --unreachable-inactive, seconds
-"$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 4 \
+"$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --heartbeat-timeout 4 \
   --unreachable-inactive "$inactive" >>master.log 2>&1 &
 pids+=("$!"); disown
 start_sims() {  # start_sims NAME: 100 agents of 1 cpu and 256 MB, i.e. 10 instances each

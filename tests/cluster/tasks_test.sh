@@ -6,7 +6,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 start_master() {
-  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --heartbeat-timeout 1 --unreachable-inactive 2 >>master.log 2>&1 &
+  "$regatta" "${log_args[@]}" master --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --heartbeat-timeout 1 --unreachable-inactive 2 >>master.log 2>&1 &
   master=$!; disown; pids+=("$master")
 }
 start_agent() {  # start_agent NAME FIRST_PORT: agents on one machine need disjoint ports

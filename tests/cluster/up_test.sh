@@ -24,7 +24,7 @@ end_tasks() {
 trap 'end_tasks; cleanup' EXIT
 
 start_up() {  # the jobs framework in role "batch": up hands role flags to its master
-  "$regatta" up --data-dir "$data" --agents 3 --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --framework-role jobs=batch >>up.log 2>&1 &
+  "$regatta" up --data-dir "$data" --agents 3 --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --framework-role jobs=batch >>up.log 2>&1 &
   up=$!; pids+=("$up"); disown
 }
 up_gone() { [ ! -e "/proc/$up" ] || grep -q '^[0-9]* ([^)]*) Z' "/proc/$up/stat"; }
@@ -40,7 +40,7 @@ serving() {  # serving [PORTS]: default, the ports the API lists now
 launches_of_web() { U events dump --json 2>/dev/null | grep '"taskLaunched"' | grep -c '"appId":"/web"'; }
 
 # A bad role flag is refused before anything starts: one line, exit 2.
-out=$("$regatta" --data-dir "$data" up --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --role-weight web=0 2>&1); rc=$?
+out=$("$regatta" --data-dir "$data" up --listen "127.0.0.1:$port" --http "127.0.0.1:$http" --kube-http "127.0.0.1:$kube" --role-weight web=0 2>&1); rc=$?
 [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && [ ! -d "$data/log" ] && ok \
   || fail "up with a bad --role-weight: rc $rc: $out"
 

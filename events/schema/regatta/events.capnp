@@ -94,6 +94,9 @@ struct Envelope {
     appLaunchDelayReset @34 :AppLaunchDelayReset;
     deploymentPaused @35 :DeploymentPaused;
     deploymentPromoted @36 :DeploymentPromoted;
+
+    kubeObjectPut @37 :KubeObjectPut;
+    kubeObjectDeleted @38 :KubeObjectDeleted;
   }
 }
 
@@ -476,6 +479,29 @@ struct DeploymentPaused {
   # progress deadline does not run.
   deploymentId @0 :Text;
   paused @1 :Bool;
+}
+
+# ---------------------------------------------------------------- Kubernetes objects
+
+struct KubeObjectPut {
+  # A Kubernetes object as its API last wrote it: the record of what has no
+  # home in the workload model (a Deployment's labels, annotations and
+  # selector; later Services, autoscalers, namespaces). What runs is still
+  # the app's: a Deployment's AppDefined or AppScaled is in the same batch.
+  # Its resourceVersion is the revision of this event.
+  apiVersion @0 :Text;   # "apps/v1"
+  kind @1 :Text;         # "Deployment"
+  namespace @2 :Text;
+  name @3 :Text;
+  uid @4 :Text;          # fixed at creation
+  object @5 :Text;       # the object as JSON, without status or resourceVersion
+  appId @6 :Text;        # the app it drives, if any: "/default/hello-world"
+}
+
+struct KubeObjectDeleted {
+  kind @0 :Text;
+  namespace @1 :Text;
+  name @2 :Text;
 }
 
 struct DeploymentPromoted {
