@@ -12,6 +12,7 @@ find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKAXX REQUIRED IMPORTED_TARGET rdkafka++)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)  # the C admin API
+pkg_check_modules(LIBYAML REQUIRED IMPORTED_TARGET yaml-0.1)  # the Kubernetes API's YAML bodies
 
 # CAF 0.17 ships neither a CMake config nor a .pc file.
 find_path(CAF_INCLUDE_DIR caf/all.hpp REQUIRED)

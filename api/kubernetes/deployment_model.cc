@@ -159,7 +159,7 @@ void CheckIntOrPercent(Checker& c, const Json* value, const std::string& field) 
   if (value == nullptr) return;
   static const std::regex kPercent("[0-9]+%");
   if (IsWhole(*value) && value->get<long long>() >= 0) return;
-  if (value->is_string() && std::regex_match(value->get<std::string>(), kPercent)) return;
+  if (value->is_string() && value->get<std::string>().size() <= 12 && std::regex_match(value->get<std::string>(), kPercent)) return;
   c.Invalid(field, value->dump(), "must be a non-negative integer or a percentage like \"25%\"");
 }
 
@@ -255,7 +255,7 @@ nlohmann::json Canonical(const Json& value) {
     for (const auto& item : value) out.push_back(Canonical(item));
     return out;
   }
-  return nlohmann::json::parse(value.dump());
+  return nlohmann::json::parse(value.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 // `command` as one shell line, each word quoted: a COMMAND check runs it
@@ -352,7 +352,7 @@ std::optional<double> ParseCpu(const Json& quantity) {
   static const std::regex kCpu("([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(m?)");
   std::smatch m;
   const std::string text = quantity.get<std::string>();
-  if (!std::regex_match(text, m, kCpu)) return std::nullopt;
+  if (text.size() > 40 || !std::regex_match(text, m, kCpu)) return std::nullopt;
   const double v = std::stod(m[1].str());
   return m[3].str() == "m" ? v / 1000 : v;
 }
@@ -364,7 +364,7 @@ std::optional<double> ParseMemoryMb(const Json& quantity) {
   static const std::regex kMemory("([0-9]+(\\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|K|M|G|T|P|m)?");
   std::smatch m;
   const std::string text = quantity.get<std::string>();
-  if (!std::regex_match(text, m, kMemory)) return std::nullopt;
+  if (text.size() > 40 || !std::regex_match(text, m, kMemory)) return std::nullopt;
   const double v = std::stod(m[1].str());
   const std::string unit = m[3].str();
   double bytes = v;
