@@ -1,6 +1,6 @@
 // A Kubernetes request body as one JSON model, whether it came as JSON or
 // YAML (application/yaml, application/apply-patch+yaml): YAML is decoded
-// with yaml-cpp, its scalars typed as Go's YAML-to-JSON conversion types
+// with libyaml, its scalars typed as Go's YAML-to-JSON conversion types
 // them (null, booleans, numbers; quoted scalars stay strings). Pure.
 #pragma once
 
