@@ -115,13 +115,13 @@ void KubeApi::Impl::ListDeployments(const http::Request& r, const ExchangePtr& e
     if (!filter.Matches(d)) continue;
     items.push_back(std::move(d));
   }
-  Reply(ex, 200, ListOf(kApiVersion, "DeploymentList", std::move(items), model.applied()));
+  ReplyList(r, ex, TableKind::kDeployments, kApiVersion, "DeploymentList", std::move(items));
 }
 
-void KubeApi::Impl::GetDeployment(const http::Request&, const ExchangePtr& ex, const ResourcePath& path) {
+void KubeApi::Impl::GetDeployment(const http::Request& r, const ExchangePtr& ex, const ResourcePath& path) {
   const projections::KubeObject* o = view().history().kube().Find(kKind, path.ns, path.name);
   if (o == nullptr) return Refuse(ex, NotFound("deployments", "apps", path.name));
-  Reply(ex, 200, RenderDeployment(view(), *o));
+  ReplyObject(r, ex, TableKind::kDeployments, RenderDeployment(view(), *o));
 }
 
 void KubeApi::Impl::WriteDeployment(const http::Request& r, const ExchangePtr& ex, const ResourcePath& path,

@@ -66,9 +66,9 @@ Result<Json> ApplyPatch(const Json& original, const std::string& body, const std
                            content_type);
 }
 
-void KubeApi::Impl::Reply(const ExchangePtr& ex, int status, const Json& body,
-                          const std::vector<std::string>& warnings) const {
-  http::Response response{status, "application/json", {}, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
+void KubeApi::Impl::Reply(const ExchangePtr& ex, int status, const Json& body, const std::vector<std::string>& warnings,
+                          const std::string& content_type) const {
+  http::Response response{status, content_type, {}, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
   for (const std::string& w : warnings) {
     std::string text;  // a quoted-string: its own quotes and backslashes escaped
     for (char ch : w) text += ch == '"' || ch == '\\' ? std::string("\\") + ch : std::string(1, ch);
@@ -76,6 +76,22 @@ void KubeApi::Impl::Reply(const ExchangePtr& ex, int status, const Json& body,
   }
   response.headers.emplace_back("X-Regatta-Revision", std::to_string(model.applied()));
   ex->Respond(std::move(response));
+}
+
+void KubeApi::Impl::ReplyList(const http::Request& r, const ExchangePtr& ex, TableKind kind,
+                              const std::string& api_version, const std::string& list_kind,
+                              std::vector<Json> items) const {
+  if (WantsTable(r.Header("accept"))) {
+    return Reply(ex, 200, TableOf(kind, items, model.applied(), Now()), {}, kTableContentType);
+  }
+  Reply(ex, 200, ListOf(api_version, list_kind, std::move(items), model.applied()));
+}
+
+void KubeApi::Impl::ReplyObject(const http::Request& r, const ExchangePtr& ex, TableKind kind, Json object) const {
+  if (WantsTable(r.Header("accept"))) {
+    return Reply(ex, 200, TableOf(kind, {object}, model.applied(), Now()), {}, kTableContentType);
+  }
+  Reply(ex, 200, object);
 }
 
 void KubeApi::Impl::Refuse(const ExchangePtr& ex, const Refusal& refusal) const {

@@ -14,6 +14,7 @@
 #include "api/kubernetes/kube_api.h"
 #include "api/kubernetes/kube_decode.h"
 #include "api/kubernetes/kube_status.h"
+#include "api/kubernetes/kube_tables.h"
 #include "api/kubernetes/kube_views.h"
 #include "regatta/messages.capnp.h"
 
@@ -53,8 +54,14 @@ struct KubeApi::Impl {
   std::int64_t Now() const { return options.clock->NowNanos(); }
 
   // ---------------------------------------------------------------- replies
-  void Reply(const ExchangePtr& ex, int status, const Json& body, const std::vector<std::string>& warnings = {}) const;
+  void Reply(const ExchangePtr& ex, int status, const Json& body, const std::vector<std::string>& warnings = {},
+             const std::string& content_type = "application/json") const;
   void Refuse(const ExchangePtr& ex, const Refusal& refusal) const;
+  // A list, or the Table of it when the request asks for one (kubectl get).
+  void ReplyList(const http::Request& r, const ExchangePtr& ex, TableKind kind, const std::string& api_version,
+                 const std::string& list_kind, std::vector<Json> items) const;
+  // One object, or a one-row Table.
+  void ReplyObject(const http::Request& r, const ExchangePtr& ex, TableKind kind, Json object) const;
 
   // ---------------------------------------------------------------- writes
   WriteOptions OptionsOf(const http::Request& r) const;

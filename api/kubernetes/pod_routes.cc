@@ -19,11 +19,11 @@ void KubeApi::Impl::Pods(const http::Request& r, const ExchangePtr& ex, const Re
     for (Json& pod : RenderPods(view(), path.ns)) {
       if (filter.Matches(pod)) items.push_back(std::move(pod));
     }
-    return Reply(ex, 200, ListOf("v1", "PodList", std::move(items), model.applied()));
+    return ReplyList(r, ex, TableKind::kPods, "v1", "PodList", std::move(items));
   }
   Json pod = RenderPod(view(), path.ns, path.name);
   if (pod.is_null()) return Refuse(ex, NotFound("pods", "", path.name));
-  if (r.method == "GET") return Reply(ex, 200, pod);
+  if (r.method == "GET") return ReplyObject(r, ex, TableKind::kPods, std::move(pod));
   if (r.method != "DELETE") return Refuse(ex, MethodNotAllowed("a pod takes GET and DELETE"));
   if (OptionsOf(r).dry_run) return Reply(ex, 200, pod);
   // Its Deployment starts another, as a ReplicaSet would.
@@ -45,11 +45,11 @@ void KubeApi::Impl::Namespaces(const http::Request& r, const ExchangePtr& ex, co
   if (path.name.empty() && r.method == "GET") {
     std::vector<Json> items;
     for (const std::string& name : names) items.push_back(RenderNamespace(name));
-    return Reply(ex, 200, ListOf("v1", "NamespaceList", std::move(items), model.applied()));
+    return ReplyList(r, ex, TableKind::kNamespaces, "v1", "NamespaceList", std::move(items));
   }
   if (!path.name.empty() && r.method == "GET") {
     if (!exists) return Refuse(ex, NotFound("namespaces", "", path.name));
-    return Reply(ex, 200, RenderNamespace(path.name));
+    return ReplyObject(r, ex, TableKind::kNamespaces, RenderNamespace(path.name));
   }
   if (path.name.empty() && r.method == "POST") {
     auto body = DecodeBody(r.body, r.Header("content-type"));

@@ -83,6 +83,10 @@ K scale deployment hello-world --replicas=3 && ok || fail "scale: $(cat out.txt)
 three() { K get deploy hello-world -o 'jsonpath={.status.readyReplicas}' && [ "$(cat out.txt)" = 3 ]; }
 wait_for 30 three && ok || fail "not three ready: $(cat out.txt)"
 [ "$(app_field instances)" = 3 ] && ok || fail "Marathon's instances: $(app_field instances)"
+K get deployments && ok || fail "get deployments: $(cat out.txt)"
+expect_out "get prints kubectl's columns" "^hello-world  *3/3  *3  *3  *[0-9]"
+K get pods -o wide && ok || fail "get pods -o wide: $(cat out.txt)"
+[ "$(grep -c ' 1/1  *Running  *0  *[0-9].* 127\.0\.0\.1 ' out.txt)" = 3 ] && ok || fail "three running pods in the table: $(cat out.txt)"
 K get deploy hello-world -o jsonpath='{.metadata.generation}' && [ "$(cat out.txt)" = 3 ] && ok || fail "generation: $(cat out.txt)"
 K get deploy hello-world -o yaml && ok || fail "-o yaml: $(cat out.txt)"
 expect_out "-o yaml shows the selector" "app: hello-world"
